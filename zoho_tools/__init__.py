@@ -1,0 +1,16 @@
+"""zoho-tools: Zoho CRM actions for AI voice and chat agents.
+
+The package is layered bottom-up; each module imports only from the ones above it in this list:
+
+- ``templates``: the declaration of an action (:class:`ActionTemplate`, :class:`Param`).
+- ``catalog``: the sixty built-in actions, and custom actions loaded from a file.
+- ``schemas`` and ``adapters``: tool definitions for OpenAI, Anthropic and MCP.
+- ``sandbox``: an embedded Zoho CRM v7 simulator (it models Zoho, not our templates).
+- ``auth``, ``config``, ``results``, ``executor``: sending requests to Zoho and reading the answers.
+- ``orchestrator``: validation, slot filling and confirmation between the model and the executor.
+- ``agent`` and ``cli``: the agent loop, the scripted-conversation runner, the command line.
+
+Nothing here is imported eagerly beyond what a caller asks for, so ``import zoho_tools`` is cheap.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,26 @@
+"""The ``zoho-tools`` command line.
+
+Each sub-command lives in its own module and imports the heavy parts of the package only when it
+runs, so ``zoho-tools --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import click
+
+from zoho_tools import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="zoho-tools")
+def main() -> None:
+    """Zoho CRM actions for AI voice and chat agents."""
+
+
+def _register() -> None:
+    from zoho_tools.cli.sandbox import sandbox
+
+    main.add_command(sandbox)
+
+
+_register()
