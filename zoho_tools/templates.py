@@ -79,6 +79,8 @@ class Param:
     #: A literal value, a string with ``{{variables}}``, or a :class:`DerivedDefault`.
     default: Any = None
     min_length: int | None = None
+    #: Required only when another parameter has a given value: ``("location", "Client Address")``.
+    required_when: tuple[str, str] | None = None
     #: For ``type="items"``: the fields of one item, and the JSON template one item renders to.
     item_params: tuple[Param, ...] = ()
     item_template: Mapping[str, Any] | None = None
@@ -121,6 +123,7 @@ class ActionTemplate:
     records_key: str = "data"
     fields: tuple[str, ...] = ()
     custom: bool = False
+    _field_map: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not NAME_PATTERN.match(self.name):
@@ -130,6 +133,8 @@ class ActionTemplate:
             raise ValueError(f"action {self.name!r} declares a parameter twice")
         if self.read_only and self.destructive:
             raise ValueError(f"action {self.name!r} cannot be both read-only and destructive")
+        # Frozen, so the derived map is stored once here rather than recomputed per result.
+        object.__setattr__(self, "_field_map", self._derive_field_map())
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -148,6 +153,9 @@ class ActionTemplate:
         Derived from the templates, so it can never disagree with what is sent. Parameters used
         only in the path map to ``path``.
         """
+        return dict(self._field_map)
+
+    def _derive_field_map(self) -> dict[str, str]:
         found: dict[str, str] = {}
         for location, value in (("query", self.query), ("body", self.body)):
             for json_path, name in _placeholders_in(value, location):

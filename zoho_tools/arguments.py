@@ -1,0 +1,258 @@
+"""Check, normalise and complete the arguments of one action call. Pure and I/O-free.
+
+:func:`prepare` takes whatever the model sent (a JSON string or an object, possibly malformed) and
+returns a :class:`Prepared`: the arguments in Zoho's formats with defaults applied, the required
+parameters that still have no value, and every problem found, each with a message that tells the
+model exactly what to send instead. Nothing is dropped silently and nothing raises on bad input.
+
+Order of work, per parameter: ``null`` means "not known" (the model is told to pass null rather
+than guess); ``{{placeholders}}`` in values are resolved (call variables, earlier results); the
+value is normalised by type; then defaults fill what is still missing: an AI employee's defaults
+first, then the action's declared ones (a default whose ``{{variable}}`` is not set is skipped, so
+the field is asked for instead).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from zoho_tools import normalize
+from zoho_tools.normalize import Locale, ValueProblem
+from zoho_tools.templates import ActionTemplate, DerivedDefault, Param
+from zoho_tools.variables import MissingVariable, VariableScope, has_placeholder, render
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a call; ``param`` is None for problems with the call as a whole."""
+
+    param: str | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.param}: {self.message}" if self.param else self.message
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """The outcome of :func:`prepare`: ready when there are no problems and nothing is missing."""
+
+    arguments: dict[str, Any] = field(default_factory=dict)
+    missing: tuple[Param, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def ready(self) -> bool:
+        return not self.missing and not self.problems
+
+
+def parse_arguments(raw: Any) -> tuple[dict[str, Any], Problem | None]:
+    """The model's arguments as a dict. Accepts a JSON string (as OpenAI sends) or an object."""
+    if raw is None or raw == "":
+        return {}, None
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            return {}, Problem(None, f"the arguments are not valid JSON ({exc.msg} at {exc.pos})")
+    if not isinstance(raw, Mapping):
+        return {}, Problem(None, "the arguments must be a JSON object of parameter names")
+    return dict(raw), None
+
+
+def prepare(
+    template: ActionTemplate,
+    raw: Any,
+    *,
+    scope: VariableScope | None = None,
+    locale: Locale | None = None,
+    defaults: Mapping[str, Any] | None = None,
+    ignore: frozenset[str] = frozenset(),
+) -> Prepared:
+    """Validate and normalise ``raw`` for ``template``.
+
+    ``defaults`` (an AI employee's per-action defaults) override the declared ones. Names in
+    ``ignore`` are accepted and left out of the arguments (e.g. ``confirmed``, which the
+    orchestrator reads itself).
+    """
+    scope = scope or VariableScope()
+    locale = locale or Locale()
+    given, problem = parse_arguments(raw)
+    if problem:
+        return Prepared(problems=(problem,))
+    problems = _unknown(template, given, ignore)
+    values: dict[str, Any] = {}
+    for param in template.params:
+        value = given.get(param.name)
+        if value is None:
+            continue
+        try:
+            values[param.name] = _normalise(param, _resolve(value, scope), scope, locale)
+        except (ValueProblem, MissingVariable) as exc:
+            problems.append(Problem(param.name, str(exc)))
+    problems.extend(
+        _apply_defaults(template, values, defaults or {}, scope, locale, skip=_names(problems))
+    )
+    missing = tuple(
+        p
+        for p in template.params
+        if p.name not in values
+        and _is_required(p, values)
+        and p.name not in _names(problems)
+        and not _derived_later(p, template)
+    )
+    return Prepared(arguments=values, missing=missing, problems=tuple(problems))
+
+
+def _derived_later(param: Param, template: ActionTemplate) -> bool:
+    """A value derived from another parameter that is itself still missing: asking for the
+    source is enough (an event's end follows from its start)."""
+    if not isinstance(param.default, DerivedDefault):
+        return False
+    source = template.param(param.default.source)
+    return source is not None and source.required
+
+
+def _names(problems: list[Problem]) -> set[str | None]:
+    return {p.param for p in problems}
+
+
+def _unknown(
+    template: ActionTemplate, given: Mapping[str, Any], ignore: frozenset[str]
+) -> list[Problem]:
+    known = [p.name for p in template.params]
+    problems = []
+    for name in given:
+        if name in known or name in ignore:
+            continue
+        close = difflib.get_close_matches(name, known, n=1)
+        suggestion = f"did you mean {close[0]!r}? " if close else ""
+        problems.append(
+            Problem(
+                name,
+                f"{template.name} has no parameter {name!r}; {suggestion}"
+                f"it takes: {', '.join(known) or 'nothing'}",
+            )
+        )
+    return problems
+
+
+def _is_required(param: Param, values: Mapping[str, Any]) -> bool:
+    if param.required:
+        return True
+    if param.required_when:
+        other, expected = param.required_when
+        return values.get(other) == expected
+    return False
+
+
+def _resolve(value: Any, scope: VariableScope) -> Any:
+    if isinstance(value, str) and has_placeholder(value):
+        return render(value, scope.lookup)
+    return value
+
+
+def _normalise(param: Param, value: Any, scope: VariableScope, locale: Locale) -> Any:
+    if param.enum:
+        return normalize.choice(value, param.enum)
+    kind = param.type
+    if kind == "items":
+        return _normalise_items(param, value, scope, locale)
+    if kind == "search_term":
+        return normalize.search_term(value, locale, routes=True)
+    if kind in ("string", "text"):
+        limit = normalize.MAX_TEXT if kind == "text" else normalize.MAX_STRING
+        return normalize.string(value, max_length=limit, min_length=param.min_length)
+    if kind in ("phone", "date", "datetime"):
+        return _LOCALISED[kind](value, locale)
+    return _PLAIN[kind](value)
+
+
+_PLAIN = {
+    "integer": normalize.integer,
+    "number": normalize.number,
+    "boolean": normalize.boolean,
+    "duration": normalize.duration,
+    "email": normalize.email,
+    "id": normalize.record_id,
+}
+_LOCALISED = {
+    "phone": normalize.phone,
+    "date": normalize.date_value,
+    "datetime": normalize.datetime_value,
+}
+
+
+def _normalise_items(
+    param: Param, value: Any, scope: VariableScope, locale: Locale
+) -> list[dict[str, Any]]:
+    if isinstance(value, Mapping):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        fields = ", ".join(p.name for p in param.item_params)
+        raise ValueProblem(f"must be a non-empty list of objects with: {fields}")
+    items = []
+    for index, raw_item in enumerate(value):
+        if not isinstance(raw_item, Mapping):
+            raise ValueProblem(f"item {index} must be an object, not {raw_item!r}")
+        item: dict[str, Any] = {}
+        for sub in param.item_params:
+            sub_value = raw_item.get(sub.name)
+            if sub_value is None and sub.has_default:
+                sub_value = sub.default
+            if sub_value is None:
+                if sub.required:
+                    raise ValueProblem(f"item {index} needs {sub.name}")
+                continue
+            try:
+                item[sub.name] = _normalise(sub, _resolve(sub_value, scope), scope, locale)
+            except (ValueProblem, MissingVariable) as exc:
+                raise ValueProblem(f"item {index} {sub.name}: {exc}") from None
+        extra = set(raw_item) - {p.name for p in param.item_params}
+        if extra:
+            raise ValueProblem(f"item {index} has unknown fields: {', '.join(sorted(extra))}")
+        items.append(item)
+    return items
+
+
+def _apply_defaults(
+    template: ActionTemplate,
+    values: dict[str, Any],
+    overrides: Mapping[str, Any],
+    scope: VariableScope,
+    locale: Locale,
+    skip: set[str | None],
+) -> list[Problem]:
+    """Fill absent parameters from defaults. Derived defaults run last: they read other values."""
+    problems = []
+    ordered = sorted(template.params, key=lambda p: isinstance(p.default, DerivedDefault))
+    for param in ordered:
+        if param.name in values or param.name in skip:
+            continue
+        default = overrides.get(param.name, param.default)
+        if default is None:
+            continue
+        try:
+            value = _default_value(default, values, scope, locale)
+        except MissingVariable:
+            continue  # e.g. no {{caller_phone}} on this call: ask for the field instead
+        if value is None:
+            continue
+        try:
+            values[param.name] = _normalise(param, value, scope, locale)
+        except ValueProblem as exc:
+            problems.append(Problem(param.name, f"its default {default!r} is unusable: {exc}"))
+    return problems
+
+
+def _default_value(
+    default: Any, values: Mapping[str, Any], scope: VariableScope, locale: Locale
+) -> Any:
+    if isinstance(default, DerivedDefault):
+        source = values.get(default.source)
+        return None if source is None else normalize.shift(source, default.minutes, locale)
+    return _resolve(default, scope)

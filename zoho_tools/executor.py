@@ -1,0 +1,297 @@
+"""Send an action to Zoho and read the answer: rendering, retries, timeouts, result mapping.
+
+The executor is async (one pooled ``httpx.AsyncClient`` per executor) with a blocking facade,
+:class:`SyncExecutor`, for code that is not. The HTTP transport and the auth are injected: the
+embedded sandbox, respx or a real Zoho org behind :class:`~zoho_tools.auth.ZohoAuth` all look the
+same from here.
+
+Faults, and why they are handled this way:
+
+- 429 and 5xx answers, timeouts and dropped connections are retried with exponential backoff and
+  full jitter, within a total time budget (a caller is waiting: a late answer is a wrong answer);
+  ``Retry-After`` is honoured when it fits the budget;
+- only idempotent actions (reads, updates of the same body, deletes, tag changes) are retried
+  after the request may have reached Zoho. A create is retried only when it certainly did not
+  (the connection was never made, or Zoho answered 429); otherwise the result says the outcome is
+  unknown and how to check, so a retry can never make a duplicate record;
+- anything the model can act on comes back as an :class:`~zoho_tools.results.ActionResult`, never
+  as an exception. Exceptions are left for programming errors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from zoho_tools import __version__
+from zoho_tools.rendering import RenderedRequest, UnsafeRequest, render_request
+from zoho_tools.results import (
+    DEFAULT_MAX_RECORDS,
+    MISSING_VARIABLE,
+    NETWORK_ERROR,
+    NOT_CONNECTED,
+    OUTCOME_UNKNOWN,
+    RATE_LIMITED,
+    SERVER_ERROR,
+    UNSAFE_REQUEST,
+    ActionResult,
+    error_result,
+    from_response,
+)
+from zoho_tools.templates import ActionTemplate
+from zoho_tools.variables import MissingVariable, VariableScope
+from zoho_tools.zoho import API_VERSION
+
+logger = logging.getLogger("zoho_tools.executor")
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How hard to try. ``budget`` is the total time in seconds from the first attempt, waits
+    included, after which the executor gives up and says so."""
+
+    budget: float = 6.0
+    max_attempts: int = 4
+    base_delay: float = 0.25
+    max_delay: float = 2.0
+
+    def delay(self, attempt: int, draw: float) -> float:
+        """Full-jitter exponential backoff: the wait after failed attempt ``attempt`` (1-based)."""
+        return min(self.max_delay, self.base_delay * 2 ** (attempt - 1)) * draw
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRequest:
+    """An action with validated, normalised arguments, ready to render and send."""
+
+    template: ActionTemplate
+    arguments: Mapping[str, Any] = field(default_factory=dict)
+    scope: VariableScope = field(default_factory=VariableScope)
+
+
+#: Errors raised before a single byte reached Zoho: always safe to retry, even a create.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+class Executor:
+    """Renders and sends actions to Zoho CRM (``{api_domain}/crm/v7``).
+
+    ``api_domain`` is a URL or a callable returning one (so it can follow the ``api_domain`` of
+    the current token). ``auth`` is an ``httpx.Auth`` (normally :class:`~zoho_tools.auth.ZohoAuth`,
+    which refreshes tokens). ``transport`` is for tests and the in-process sandbox.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_domain: str | Callable[[], str],
+        auth: httpx.Auth | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 8.0,
+        retry: RetryPolicy | None = None,
+        max_records: int = DEFAULT_MAX_RECORDS,
+        api_version: str = API_VERSION,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self._api_domain = api_domain
+        self._api_version = api_version
+        self._retry = retry or RetryPolicy()
+        self._max_records = max_records
+        self._sleep = sleep
+        self._clock = clock
+        self._jitter = jitter
+        self._client = httpx.AsyncClient(
+            auth=auth,
+            transport=transport,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 3.0)),
+            limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+            headers={"User-Agent": f"zoho-tools/{__version__}", "Accept": "application/json"},
+        )
+
+    @property
+    def api_domain(self) -> str:
+        domain = self._api_domain() if callable(self._api_domain) else self._api_domain
+        return domain.rstrip("/")
+
+    def url_for(self, path: str) -> str:
+        return f"{self.api_domain}/crm/{self._api_version}{path}"
+
+    async def execute(self, request: ActionRequest) -> ActionResult:
+        """Render ``request`` and send it. Never raises for anything Zoho or the input did."""
+        template = request.template
+        try:
+            rendered = render_request(template, request.arguments, request.scope)
+        except MissingVariable as exc:
+            return error_result(template.name, MISSING_VARIABLE, exc.reason, field=exc.name)
+        except UnsafeRequest as exc:
+            return error_result(template.name, UNSAFE_REQUEST, str(exc))
+        return await self.send(template, rendered)
+
+    async def send(self, template: ActionTemplate, rendered: RenderedRequest) -> ActionResult:
+        """Send an already rendered request, retrying what is safe to retry."""
+        deadline = self._clock() + self._retry.budget
+        attempt = 0
+        while True:
+            attempt += 1
+            outcome = await self._attempt(template, rendered)
+            if isinstance(outcome, ActionResult):
+                return outcome
+            failure, retry_after = outcome
+            safe = template.idempotent or failure.may_retry_write
+            wait = self._wait_before(attempt, retry_after, deadline)
+            if safe and wait is not None:
+                logger.info(
+                    "%s: %s, retrying in %.2fs (attempt %d)",
+                    template.name,
+                    failure.reason,
+                    wait,
+                    attempt,
+                )
+                await self._sleep(wait)
+                continue
+            return failure.result(template, rendered, reached=not failure.may_retry_write)
+
+    def _wait_before(
+        self, attempt: int, retry_after: float | None, deadline: float
+    ) -> float | None:
+        """Seconds to wait before the next attempt, or None when the budget does not allow one."""
+        if attempt >= self._retry.max_attempts:
+            return None
+        wait = self._retry.delay(attempt, self._jitter())
+        if retry_after is not None:
+            wait = max(wait, retry_after)
+        if self._clock() + wait >= deadline:
+            return None
+        return wait
+
+    async def _attempt(
+        self, template: ActionTemplate, rendered: RenderedRequest
+    ) -> ActionResult | tuple[_Failure, float | None]:
+        from zoho_tools.auth.oauth import OAuthError
+
+        started = self._clock()
+        try:
+            response = await self._client.request(
+                rendered.method,
+                self.url_for(rendered.path),
+                params=rendered.query or None,
+                json=rendered.json,
+            )
+        except _NOT_SENT as exc:
+            return _Failure(NETWORK_ERROR, f"could not connect ({type(exc).__name__})", True), None
+        except httpx.TimeoutException as exc:
+            return _Failure(NETWORK_ERROR, f"timed out ({type(exc).__name__})", False), None
+        except httpx.TransportError as exc:
+            return _Failure(NETWORK_ERROR, f"connection failed ({type(exc).__name__})", False), None
+        except OAuthError as exc:
+            return error_result(template.name, NOT_CONNECTED, str(exc), request=rendered)
+        logger.debug(
+            "%s %s -> %d in %.0f ms",
+            rendered.method,
+            rendered.path,
+            response.status_code,
+            (self._clock() - started) * 1000,
+        )
+        status = response.status_code
+        if status == 429:
+            return _Failure(RATE_LIMITED, "rate limited (429)", True, status), _retry_after(
+                response
+            )
+        if status >= 500:
+            return _Failure(SERVER_ERROR, f"Zoho answered {status}", False, status), None
+        return from_response(
+            template, rendered, status, _json_body(response), max_records=self._max_records
+        )
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def __aenter__(self) -> Executor:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    """A failed attempt. ``may_retry_write`` is true when Zoho certainly did not act on it."""
+
+    code: str
+    reason: str
+    may_retry_write: bool
+    http_status: int | None = None
+
+    def result(
+        self, template: ActionTemplate, rendered: RenderedRequest, *, reached: bool
+    ) -> ActionResult:
+        if reached and not template.idempotent:
+            return error_result(
+                template.name,
+                OUTCOME_UNKNOWN,
+                f"{self.reason}; Zoho may or may not have done it",
+                http_status=self.http_status,
+                request=rendered,
+            )
+        return error_result(
+            template.name,
+            self.code,
+            f"{self.reason}; gave up after retrying" if template.idempotent else self.reason,
+            http_status=self.http_status,
+            request=rendered,
+        )
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _json_body(response: httpx.Response) -> Any:
+    if response.status_code == 204 or not response.content:
+        return None
+    try:
+        return response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return {"code": "UNEXPECTED_RESPONSE", "message": response.text[:200]}
+
+
+class SyncExecutor:
+    """A blocking facade over :class:`Executor`, for scripts and synchronous frameworks.
+
+    It runs the async executor on a private event loop in a background thread (anyio's blocking
+    portal), so the connection pool is reused across calls. Close it when done (or use ``with``).
+    """
+
+    def __init__(self, executor: Executor) -> None:
+        from anyio.from_thread import start_blocking_portal
+
+        self._executor = executor
+        self._portal_cm = start_blocking_portal()
+        self._portal = self._portal_cm.__enter__()
+
+    def execute(self, request: ActionRequest) -> ActionResult:
+        return self._portal.call(self._executor.execute, request)
+
+    def close(self) -> None:
+        self._portal.call(self._executor.aclose)
+        self._portal_cm.__exit__(None, None, None)
+
+    def __enter__(self) -> SyncExecutor:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
