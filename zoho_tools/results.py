@@ -274,7 +274,11 @@ def _describe_type(expected: str) -> str:
 def _request_error(
     template: ActionTemplate, base: ActionResult, status_code: int, body: Mapping[str, Any]
 ) -> ActionResult:
-    code = str(body.get("code") or body.get("error") or _code_for_status(status_code))
+    # Zoho's legacy 429 body carries a numeric "code" and the real one in "error".
+    code = next(
+        (str(c) for c in (body.get("code"), body.get("error")) if isinstance(c, str) and c),
+        _code_for_status(status_code),
+    )
     message = str(body.get("message") or body.get("error_info") or f"HTTP {status_code}")
     details = body.get("details") if isinstance(body.get("details"), Mapping) else {}
     field = _param_for(template, details.get("api_name") or details.get("param_name"))
