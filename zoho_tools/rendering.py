@@ -1,13 +1,15 @@
 """From an action template and its (validated) arguments to the exact request Zoho receives.
 
 Rendering is pure: the same template, arguments and scope give the same request. The rules for
-``{{placeholders}}`` are those of :mod:`zoho_tools.variables`, plus three that protect Zoho's URL:
+``{{placeholders}}`` are those of :mod:`zoho_tools.variables`, plus these, which protect Zoho's URL:
 
 - a value substituted into the path must be a record id (digits) or a Zoho module API name, and
   is percent-encoded anyway; anything else raises :class:`UnsafeRequest`;
 - query values become text (lists comma-joined, booleans ``true``/``false``);
 - a ``search_term`` parameter placed at the ``word`` key of a query moves to Zoho's ``phone`` or
-  ``email`` parameter when the term is a phone number or an email address.
+  ``email`` parameter when the term is a phone number or an email address;
+- every value interpolated into a ``criteria`` query is escaped as Zoho requires (a backslash
+  before ``(``, ``)``, ``,`` and ``\\``), so a value can never close a condition and open another.
 """
 
 from __future__ import annotations
@@ -112,8 +114,18 @@ def _render_query(
     omittable: Any,
     params: Mapping[str, Param],
 ) -> dict[str, str]:
-    rendered = render(dict(template.query), resolve, omittable=omittable) or {}
-    query = {key: _query_text(value) for key, value in rendered.items() if value is not None}
+    def resolve_escaped(name: str) -> Any:
+        value = resolve(name)
+        return escape_criteria(value) if isinstance(value, str) else value
+
+    rendered: dict[str, Any] = {}
+    for key, value in template.query.items():
+        value = render(
+            value, resolve_escaped if key == "criteria" else resolve, omittable=omittable
+        )
+        if value is not None:
+            rendered[key] = value
+    query = {key: _query_text(value) for key, value in rendered.items()}
     word = template.query.get("word")
     whole = PLACEHOLDER.fullmatch(word) if isinstance(word, str) else None
     if whole and "word" in query:
@@ -123,6 +135,13 @@ def _render_query(
             if kind != "word":
                 query[kind] = query.pop("word")
     return query
+
+
+def escape_criteria(value: str) -> str:
+    """Escape a value for Zoho's search ``criteria``: ``\\``, ``(``, ``)`` and ``,``."""
+    for char in ("\\", "(", ")", ","):
+        value = value.replace(char, f"\\{char}")
+    return value
 
 
 def _query_text(value: Any) -> str:
