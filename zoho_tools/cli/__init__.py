@@ -18,9 +18,12 @@ def main() -> None:
 
 
 def _register() -> None:
+    from zoho_tools.cli.connect import connect, disconnect, status
     from zoho_tools.cli.sandbox import sandbox
 
     main.add_command(sandbox)
+    for command in (connect, status, disconnect):
+        main.add_command(command)
 
 
 _register()

@@ -1,0 +1,84 @@
+"""Zoho OAuth: data centres, tokens and where they are kept, the OAuth client, and ``ZohoAuth``,
+an ``httpx.Auth`` that keeps every request supplied with a live access token.
+
+Typical use against a connected account::
+
+    settings = load_settings()
+    async with httpx.AsyncClient() as http:
+        auth = auth_from_settings(settings, http=http)
+        async with httpx.AsyncClient(auth=auth) as client:
+            await client.get(f"{auth.api_domain}/crm/v7/Leads", params={"fields": "Last_Name"})
+
+The names below are imported on first use, so ``zoho_tools.auth.regions`` (needed by the
+command line's help) does not pull in httpx.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "InvalidClient": "errors",
+    "InvalidGrant": "errors",
+    "NotConnected": "errors",
+    "OAuthError": "errors",
+    "RefreshThrottled": "errors",
+    "OAuthClient": "oauth",
+    "REGIONS": "regions",
+    "Region": "regions",
+    "region": "regions",
+    "region_for_accounts_server": "regions",
+    "FileTokenStore": "store",
+    "MemoryTokenStore": "store",
+    "TokenStore": "store",
+    "TokenStoreError": "store",
+    "TokenSet": "tokens",
+    "StaticTokenAuth": "zoho_auth",
+    "ZohoAuth": "zoho_auth",
+    "auth_from_settings": "zoho_auth",
+}
+
+__all__ = [
+    "REGIONS",
+    "FileTokenStore",
+    "InvalidClient",
+    "InvalidGrant",
+    "MemoryTokenStore",
+    "NotConnected",
+    "OAuthClient",
+    "OAuthError",
+    "RefreshThrottled",
+    "Region",
+    "StaticTokenAuth",
+    "TokenSet",
+    "TokenStore",
+    "TokenStoreError",
+    "ZohoAuth",
+    "auth_from_settings",
+    "region",
+    "region_for_accounts_server",
+]
+
+if TYPE_CHECKING:
+    from zoho_tools.auth.errors import (
+        InvalidClient,
+        InvalidGrant,
+        NotConnected,
+        OAuthError,
+        RefreshThrottled,
+    )
+    from zoho_tools.auth.oauth import OAuthClient
+    from zoho_tools.auth.regions import REGIONS, Region, region, region_for_accounts_server
+    from zoho_tools.auth.store import FileTokenStore, MemoryTokenStore, TokenStore, TokenStoreError
+    from zoho_tools.auth.tokens import TokenSet
+    from zoho_tools.auth.zoho_auth import StaticTokenAuth, ZohoAuth, auth_from_settings
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

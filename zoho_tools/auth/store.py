@@ -1,0 +1,166 @@
+"""Where tokens live between calls and between processes."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from filelock import FileLock
+
+from zoho_tools.auth.tokens import TokenSet
+
+_FORMAT = "zoho-tools/tokens"
+_VERSION = 1
+
+
+class TokenStoreError(Exception):
+    """The token store exists but cannot be read (corrupt or from an unknown format)."""
+
+
+@runtime_checkable
+class TokenStore(Protocol):
+    """Keeps one :class:`TokenSet`.
+
+    ``load``/``save``/``clear`` are each atomic. A read-refresh-write sequence must run inside
+    ``with store.locked():`` so that two refreshers (threads or processes) never both refresh and
+    never overwrite each other's newer tokens: the second one, once it gets the lock, re-reads the
+    store and finds the first one's tokens.
+
+    ``locked()`` is not re-entrant, and it may be released from a different thread than the one
+    that acquired it (the async refresh acquires it in a worker thread so as not to block the
+    event loop).
+    """
+
+    def load(self) -> TokenSet | None: ...
+
+    def save(self, token: TokenSet) -> None: ...
+
+    def clear(self) -> None: ...
+
+    def locked(self) -> AbstractContextManager[None]: ...
+
+
+class MemoryTokenStore:
+    """A token store in memory, for tests and for the in-process sandbox."""
+
+    def __init__(self, token: TokenSet | None = None) -> None:
+        self._token = token
+        # A plain Lock (not RLock): it may be released by another thread than its acquirer.
+        self._lock = threading.Lock()
+
+    def load(self) -> TokenSet | None:
+        return self._token
+
+    def save(self, token: TokenSet) -> None:
+        self._token = token
+
+    def clear(self) -> None:
+        self._token = None
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        with self._lock:
+            yield
+
+    def __repr__(self) -> str:
+        return f"MemoryTokenStore(connected={self._token is not None})"
+
+
+class FileTokenStore:
+    """Tokens in a JSON file readable by its owner only.
+
+    Writes go to a temporary file in the same directory, which then replaces the store with
+    ``os.replace``: a reader sees the old tokens or the new ones, never half a file. The file is
+    created 0600 and a directory this store creates is 0700. ``locked()`` holds a ``filelock`` lock
+    on ``<path>.lock`` (plus an in-process mutex), so processes sharing the file take turns.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, lock_timeout: float = 60.0) -> None:
+        self.path = Path(path).expanduser()
+        # thread_local=False: the async refresh acquires in a worker thread and releases in the
+        # event loop's thread. The mutex does the in-process exclusion that filelock then won't.
+        self._file_lock = FileLock(
+            f"{self.path}.lock", timeout=lock_timeout, mode=0o600, thread_local=False
+        )
+        self._mutex = threading.Lock()
+
+    def load(self) -> TokenSet | None:
+        """The stored tokens, or ``None`` when nothing is stored.
+
+        Raises:
+            TokenStoreError: the file exists but is not a token file this version can read.
+        """
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        try:
+            data = json.loads(text)
+            if data.get("format") != _FORMAT:
+                raise ValueError("not a zoho-tools token file")
+            return TokenSet.from_dict(data["token"])
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            # No exception chaining: the parser's message could quote the file's content.
+            raise TokenStoreError(
+                f"cannot read the token file {self.path} ({type(exc).__name__}); "
+                "delete it and run `zoho-tools connect` again"
+            ) from None
+
+    def save(self, token: TokenSet) -> None:
+        """Replace the stored tokens atomically."""
+        self._ensure_dir()
+        payload = json.dumps(
+            {"format": _FORMAT, "version": _VERSION, "token": token.to_dict()}, indent=2
+        )
+        # mkstemp creates the file 0600 from the start, so the secret is never world-readable.
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(payload)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        _fsync_dir(self.path.parent)
+
+    def clear(self) -> None:
+        """Forget the stored tokens (no error when there are none)."""
+        self.path.unlink(missing_ok=True)
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        self._ensure_dir()
+        with self._mutex, self._file_lock:
+            yield
+
+    def _ensure_dir(self) -> None:
+        # Only a directory we create is made 0700: tightening an existing one (say /tmp) is not
+        # ours to do.
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+    def __repr__(self) -> str:
+        return f"FileTokenStore({str(self.path)!r})"
+
+
+def _fsync_dir(path: Path) -> None:
+    # Make the rename itself durable; not possible (nor needed) on every platform.
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,274 @@
+"""Zoho OAuth as an ``httpx.Auth``: every request carries a live access token.
+
+::
+
+    client = httpx.AsyncClient(auth=ZohoAuth(store, oauth), transport=...)
+    await client.get(f"{auth.api_domain}/crm/v7/users", params={"type": "CurrentUser"})
+
+The token is refreshed shortly before it expires, and once more if Zoho answers a request with
+401 ``INVALID_TOKEN`` (revoked or expired server-side); the request is then sent again, once.
+
+Single flight: however many requests are waiting, one refresh happens at a time and the others use
+its result. Within one process an asyncio lock (async flow) or a threading lock (sync flow) lines
+the waiters up; across processes the store's lock does, and the store is re-read under that lock
+so that a token another process has just refreshed is used rather than refreshed again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+import time
+import weakref
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator
+from typing import TYPE_CHECKING
+
+import httpx
+
+from zoho_tools.auth.errors import NotConnected
+from zoho_tools.auth.oauth import OAuthClient
+from zoho_tools.auth.store import TokenStore
+from zoho_tools.auth.tokens import TokenSet
+
+if TYPE_CHECKING:
+    from zoho_tools.config import Settings
+
+log = logging.getLogger("zoho_tools.auth")
+
+HEADER_SCHEME = "Zoho-oauthtoken"
+
+#: Zoho's codes for an access token it no longer accepts (INVALID_OAUTHTOKEN: invalidated by the
+#: 16th token of the same refresh token).
+INVALID_TOKEN_CODES = frozenset({"INVALID_TOKEN", "INVALID_OAUTHTOKEN"})
+
+
+class ZohoAuth(httpx.Auth):
+    """Refreshing Zoho OAuth for ``httpx.Client`` and ``httpx.AsyncClient``.
+
+    Args:
+        store: where the tokens are kept; refreshed tokens are saved back to it.
+        oauth: refreshes tokens (the async flow sends through its client; the sync flow sends its
+            request through the ``httpx.Client`` in use).
+        clock: epoch seconds; inject a fake one in tests.
+        refresh_skew: refresh when the token expires within this many seconds (capped at half the
+            token's lifetime, so a short-lived token is not refreshed on every request).
+
+    Raises (from a request):
+        NotConnected: nothing is stored.
+        OAuthError and subclasses: a needed refresh failed (see :meth:`OAuthClient.refresh`);
+            the request was then not sent.
+    """
+
+    requires_request_body = True  # the request may have to be sent twice
+    requires_response_body = True  # a 401's body tells INVALID_TOKEN from other failures
+
+    def __init__(
+        self,
+        store: TokenStore,
+        oauth: OAuthClient,
+        *,
+        clock: Callable[[], float] = time.time,
+        refresh_skew: float = 300.0,
+    ) -> None:
+        self.store = store
+        self.oauth = oauth
+        self._clock = clock
+        self._skew = refresh_skew
+        self._token: TokenSet | None = None
+        self._thread_lock = threading.Lock()
+        # An asyncio lock belongs to one event loop; keep one per loop that uses this auth.
+        self._loop_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def __repr__(self) -> str:
+        return f"ZohoAuth(store={self.store!r}, oauth={self.oauth!r})"
+
+    @property
+    def api_domain(self) -> str:
+        """The CRM API base of the connected account (from the token), e.g.
+        ``https://www.zohoapis.eu``.
+
+        Raises:
+            NotConnected: nothing is stored.
+        """
+        return self._current().api_domain
+
+    def token(self) -> TokenSet:
+        """The current token set (cached; loaded from the store the first time).
+
+        Raises:
+            NotConnected: nothing is stored.
+        """
+        return self._current()
+
+    # -- httpx flows ---------------------------------------------------------------------------
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        await request.aread()
+        token = self._current()
+        if self._needs_refresh(token):
+            token = await self._refresh_async(token)
+        response = yield _authorize(request, token)
+        if response.status_code == 401:
+            await response.aread()
+            if _is_invalid_token(response):
+                log.info("Zoho rejected the access token (INVALID_TOKEN); refreshing and retrying")
+                token = await self._refresh_async(token)
+                yield _authorize(request, token)
+
+    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
+        request.read()
+        token = self._current()
+        if self._needs_refresh(token):
+            token = yield from self._refresh_sync(token)
+        response = yield _authorize(request, token)
+        if response.status_code == 401:
+            response.read()
+            if _is_invalid_token(response):
+                log.info("Zoho rejected the access token (INVALID_TOKEN); refreshing and retrying")
+                token = yield from self._refresh_sync(token)
+                yield _authorize(request, token)
+
+    # -- refresh, single flight ----------------------------------------------------------------
+
+    async def _refresh_async(self, stale: TokenSet) -> TokenSet:
+        async with self._loop_lock():
+            if (reuse := self._reusable(self._token, stale)) is not None:
+                return reuse
+            async with _hold(self.store):
+                base = self._reread(stale)
+                if (reuse := self._reusable(base, stale)) is not None:
+                    return reuse
+                fresh = await self.oauth.refresh(base)
+                return self._keep(fresh)
+
+    def _refresh_sync(self, stale: TokenSet) -> Generator[httpx.Request, httpx.Response, TokenSet]:
+        with self._thread_lock:
+            if (reuse := self._reusable(self._token, stale)) is not None:
+                return reuse
+            with self.store.locked():
+                base = self._reread(stale)
+                if (reuse := self._reusable(base, stale)) is not None:
+                    return reuse
+                # Sent by the httpx.Client running this flow: no second (async) client needed.
+                response = yield self.oauth.refresh_request(base)
+                response.read()
+                fresh = self.oauth.read_refresh_response(response, base)
+                return self._keep(fresh)
+
+    def _reusable(self, candidate: TokenSet | None, stale: TokenSet) -> TokenSet | None:
+        """``candidate`` if someone else refreshed since ``stale`` was read and it is still good.
+
+        A token that Zoho rejected or that is about to expire is ``stale``; any other access
+        token in the cache or the store is newer than it, so it is used instead of a refresh.
+        """
+        if candidate is None or candidate.access_token == stale.access_token:
+            return None
+        if self._needs_refresh(candidate):
+            return None
+        self._token = candidate
+        return candidate
+
+    def _reread(self, stale: TokenSet) -> TokenSet:
+        # Under the store lock: another process may have refreshed (or reconnected, with a new
+        # refresh token) since this one loaded the store.
+        return self.store.load() or stale
+
+    def _keep(self, fresh: TokenSet) -> TokenSet:
+        self.store.save(fresh)
+        self._token = fresh
+        return fresh
+
+    def _needs_refresh(self, token: TokenSet) -> bool:
+        skew = self._skew
+        if token.issued_at is not None:
+            skew = min(skew, (token.expires_at - token.issued_at) / 2)
+        return token.expires_within(skew, self._clock())
+
+    def _current(self) -> TokenSet:
+        if self._token is None:
+            self._token = self.store.load()
+            if self._token is None:
+                raise NotConnected(getattr(self.store, "path", ""))
+        return self._token
+
+    def _loop_lock(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        lock = self._loop_locks.get(loop)
+        if lock is None:
+            lock = self._loop_locks[loop] = asyncio.Lock()
+        return lock
+
+
+class StaticTokenAuth(httpx.Auth):
+    """A fixed access token, never refreshed (a token pasted from elsewhere, a test)."""
+
+    def __init__(self, access_token: str, api_domain: str) -> None:
+        self._access_token = access_token
+        self.api_domain = api_domain.rstrip("/")
+
+    def __repr__(self) -> str:
+        return f"StaticTokenAuth(access_token=<redacted>, api_domain={self.api_domain!r})"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
+        request.headers["Authorization"] = f"{HEADER_SCHEME} {self._access_token}"
+        yield request
+
+
+def _authorize(request: httpx.Request, token: TokenSet) -> httpx.Request:
+    request.headers["Authorization"] = f"{HEADER_SCHEME} {token.access_token}"
+    return request
+
+
+def _is_invalid_token(response: httpx.Response) -> bool:
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and body.get("code") in INVALID_TOKEN_CODES
+
+
+@contextlib.asynccontextmanager
+async def _hold(store: TokenStore) -> AsyncIterator[None]:
+    """``store.locked()`` without blocking the event loop while another holder has it."""
+    lock = store.locked()
+    acquiring = asyncio.ensure_future(asyncio.to_thread(lock.__enter__))
+    try:
+        await asyncio.shield(acquiring)
+    except asyncio.CancelledError:
+        # The worker thread may still get the lock after we stop waiting: hand it back then.
+        acquiring.add_done_callback(
+            lambda f: f.cancelled() or f.exception() or lock.__exit__(None, None, None)
+        )
+        raise
+    try:
+        yield
+    finally:
+        lock.__exit__(None, None, None)
+
+
+def auth_from_settings(
+    settings: Settings,
+    *,
+    http: httpx.AsyncClient,
+    clock: Callable[[], float] = time.time,
+) -> ZohoAuth:
+    """The auth for the account ``zoho-tools connect`` stored at ``settings.token_store``.
+
+    ``http`` carries the token requests (async flow). The client id and secret stored with the
+    tokens are used for refreshing; the configured ones otherwise. Nothing is read until the first
+    request (or :attr:`ZohoAuth.api_domain`), which raises :class:`NotConnected` if nothing is
+    stored.
+    """
+    from zoho_tools.auth.store import FileTokenStore
+
+    client_id, secret = settings.client_credentials() or ("", "")
+    oauth = OAuthClient(
+        client_id, secret, accounts_server=settings.accounts_server, http=http, clock=clock
+    )
+    return ZohoAuth(FileTokenStore(settings.token_store), oauth, clock=clock)

@@ -1,0 +1,254 @@
+"""``zoho-tools connect``, ``status`` and ``disconnect``: link a Zoho CRM account, show the link,
+undo it. No secret is ever printed.
+
+The browser can be replaced through the click context object (``obj={"open_browser": f}``),
+which is how the tests play the user's part without a real browser.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from zoho_tools.auth.regions import REGIONS
+
+if TYPE_CHECKING:
+    import httpx
+
+    from zoho_tools.auth.errors import OAuthError
+    from zoho_tools.auth.tokens import TokenSet
+    from zoho_tools.config import Settings
+
+T = TypeVar("T")
+
+
+def _region_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from zoho_tools.auth.regions import region
+
+    try:
+        return region(value).code if value else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@click.command()
+@click.option(
+    "--region",
+    callback=_region_option,
+    help=f"Zoho data centre ({', '.join(REGIONS)}; default: configured, else US).",
+)
+@click.option("--client-id", help="OAuth client id (default: ZOHO_TOOLS_CLIENT_ID / config).")
+@click.option(
+    "--client-secret",
+    help="OAuth client secret (default: ZOHO_TOOLS_CLIENT_SECRET / config; prompted if unset).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    help="Port of the loopback callback (0: any free port). Default 8765.",
+)
+@click.option("--no-browser", is_flag=True, help="Only print the URL; do not open a browser.")
+@click.option("--accounts-url", help="Start at this accounts server instead of the region's.")
+@click.option("--scopes", help="Comma-separated OAuth scopes (default: what the catalog needs).")
+@click.option("--self-client", is_flag=True, help="Use a Self Client grant token (--code).")
+@click.option("--code", help="With --self-client: the grant token from the Zoho API console.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=None,
+    help="Seconds to wait for the consent in the browser (default 300).",
+)
+@click.pass_context
+def connect(
+    ctx: click.Context,
+    region: str | None,
+    client_id: str | None,
+    client_secret: str | None,
+    port: int | None,
+    no_browser: bool,
+    accounts_url: str | None,
+    scopes: str | None,
+    self_client: bool,
+    code: str | None,
+    timeout: float | None,
+) -> None:
+    """Connect a Zoho CRM account and store its tokens.
+
+    Opens Zoho's consent page, receives the answer on http://127.0.0.1:PORT/callback (register
+    that redirect URI for your client), and stores the tokens owner-only. With --self-client,
+    exchanges a grant token from a Self Client instead (no redirect).
+    """
+    from zoho_tools.auth.connect import (
+        DEFAULT_CALLBACK_PORT,
+        DEFAULT_CONNECT_TIMEOUT,
+        DEFAULT_SCOPES,
+        connect_self_client,
+        connect_with_browser,
+        current_user,
+    )
+
+    if self_client and not code:
+        raise click.UsageError("--self-client needs --code GRANT_TOKEN from the Zoho API console")
+    if code and not self_client:
+        raise click.UsageError("--code goes with --self-client")
+    settings = _settings(region=region, client_id=client_id, accounts_url=accounts_url)
+    client_id = settings.client_id or click.prompt("Client id")
+    secret = (
+        client_secret
+        or (settings.client_secret and settings.client_secret.get_secret_value())
+        or click.prompt("Client secret", hide_input=True)
+    )
+    scope_list = tuple(s.strip() for s in scopes.split(",") if s.strip()) if scopes else None
+    opener: Callable[[str], object] | None = None
+    if not no_browser:
+        import webbrowser
+
+        opener = (ctx.obj or {}).get("open_browser", webbrowser.open)
+
+    async def run() -> tuple[TokenSet, str | None]:
+        from zoho_tools.auth.oauth import OAuthClient
+        from zoho_tools.auth.store import FileTokenStore
+
+        store = FileTokenStore(settings.token_store)
+        async with _http(settings) as http:
+            oauth = OAuthClient(
+                client_id, secret, accounts_server=settings.accounts_server, http=http
+            )
+            if self_client:
+                token = await connect_self_client(oauth, store, code or "")
+            else:
+                token = await connect_with_browser(
+                    oauth,
+                    store,
+                    scopes=scope_list or DEFAULT_SCOPES,
+                    port=DEFAULT_CALLBACK_PORT if port is None else port,
+                    open_browser=opener,
+                    timeout=timeout or DEFAULT_CONNECT_TIMEOUT,
+                    echo=click.echo,
+                )
+            return token, await current_user(http, token)
+
+    token, who = _run(run())
+    click.echo(f"Connected to Zoho CRM{f' as {who}' if who else ''}.")
+    _describe(token, settings.token_store)
+
+
+@click.command()
+def status() -> None:
+    """Show the connected Zoho CRM account (exit 0), or that there is none (exit 1)."""
+    from zoho_tools.auth.store import FileTokenStore, TokenStoreError
+
+    settings = _settings()
+    try:
+        token = FileTokenStore(settings.token_store).load()
+    except TokenStoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    if token is None:
+        click.echo("Not connected to Zoho CRM. Run `zoho-tools connect`.")
+        click.echo(f"  Tokens would be stored in: {settings.token_store}")
+        raise SystemExit(1)
+    left = token.expires_at - time.time()
+    if left <= 0 and not token.refresh_token:
+        click.echo("Not connected: the access token has expired and cannot be refreshed.")
+        click.echo("  Run `zoho-tools connect`.")
+        _describe(token, settings.token_store)
+        raise SystemExit(1)
+    click.echo("Connected to Zoho CRM.")
+    _describe(token, settings.token_store)
+
+
+@click.command()
+def disconnect() -> None:
+    """Revoke the stored tokens at Zoho and forget them."""
+    from zoho_tools.auth.connect import disconnect as revoke_and_forget
+    from zoho_tools.auth.store import FileTokenStore
+
+    settings = _settings()
+    store = FileTokenStore(settings.token_store)
+    if store.load() is None:
+        click.echo("Not connected to Zoho CRM: nothing to disconnect.")
+        return
+
+    async def run() -> OAuthError | None:
+        async with _http(settings) as http:
+            return await revoke_and_forget(store, http)
+
+    failure = _run(run())
+    if failure is not None:
+        click.echo(f"Forgot the stored tokens, but Zoho did not revoke them: {failure}", err=True)
+        click.echo(
+            "Revoke the connection by hand in Zoho Accounts (Sessions > Connected Apps).", err=True
+        )
+        raise SystemExit(1)
+    click.echo(f"Disconnected: the tokens were revoked at Zoho and removed from {store.path}.")
+
+
+def _settings(**overrides: object) -> Settings:
+    from pydantic import ValidationError
+
+    from zoho_tools.config import load_settings
+
+    try:
+        return load_settings(**overrides)
+    except ValidationError as exc:
+        # Errors only, without pydantic's echo of the input values (one could be a secret).
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_input=False)
+        )
+        raise click.ClickException(f"invalid configuration: {problems}") from None
+
+
+def _http(settings: Settings) -> httpx.AsyncClient:
+    import httpx
+
+    return httpx.AsyncClient(timeout=settings.request_timeout)
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    import asyncio
+
+    from zoho_tools.auth.errors import OAuthError
+
+    try:
+        return asyncio.run(coro)
+    except OAuthError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _describe(token: TokenSet, where: Path) -> None:
+    from zoho_tools.auth.regions import region_for_accounts_server
+
+    dc = region_for_accounts_server(token.accounts_server)
+    rows = {
+        "Data centre": dc.code if dc else "custom (not a Zoho data centre)",
+        "API domain": token.api_domain,
+        "Accounts server": token.accounts_server,
+        "Scopes": ", ".join(token.scopes) or "(not reported by Zoho)",
+        "Access token": _expiry(token.expires_at - time.time(), bool(token.refresh_token)),
+        "Client id": token.client_id or "(not stored)",
+        "Tokens stored in": where,
+    }
+    width = max(map(len, rows))
+    for label, value in rows.items():
+        click.echo(f"  {label + ':':<{width + 1}} {value}")
+
+
+def _expiry(left: float, refreshable: bool) -> str:
+    after = "; refreshed automatically" if refreshable else "; no refresh token"
+    if left > 0:
+        return f"expires in {_duration(left)}{after}"
+    return f"expired {_duration(-left)} ago{after}"
+
+
+def _duration(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    if minutes < 1:
+        return f"{seconds:.0f} s"
+    if minutes < 120:
+        return f"{minutes} min"
+    return f"{minutes / 60:.1f} h"

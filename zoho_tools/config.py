@@ -1,0 +1,139 @@
+"""Configuration: environment variables ``ZOHO_TOOLS_*`` over a TOML file over defaults.
+
+The TOML file is ``$ZOHO_TOOLS_CONFIG`` when set, else ``config.toml`` in the user config
+directory (``platformdirs.user_config_dir("zoho-tools")``); a missing file is no error. Its keys
+are the field names below::
+
+    region = "eu"
+    client_id = "1000.ABC..."
+    request_timeout = 8
+    api_base = "http://127.0.0.1:8000"   # e.g. a sandbox served on loopback
+
+Keyword arguments to :func:`load_settings` win over both.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from zoho_tools.auth.regions import DEFAULT_REGION, Region, region
+
+APP_NAME = "zoho-tools"
+CONFIG_ENV = "ZOHO_TOOLS_CONFIG"
+
+
+def config_dir() -> Path:
+    """The per-user configuration directory (``~/.config/zoho-tools`` on Linux)."""
+    return Path(platformdirs.user_config_dir(APP_NAME))
+
+
+def config_file() -> Path:
+    """The TOML file settings are read from: ``$ZOHO_TOOLS_CONFIG`` or ``config.toml``."""
+    override = os.environ.get(CONFIG_ENV)
+    return Path(override).expanduser() if override else config_dir() / "config.toml"
+
+
+def default_token_store() -> Path:
+    return config_dir() / "tokens.json"
+
+
+class Settings(BaseSettings):
+    """Everything zoho-tools reads from its environment. The client secret is a ``SecretStr``:
+    it shows as ``**********`` in a repr and must be unwrapped on purpose."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ZOHO_TOOLS_",
+        extra="ignore",
+        validate_default=True,
+        frozen=True,
+    )
+
+    region: str = Field(DEFAULT_REGION, description="Zoho data centre: US, EU, IN, AU, JP, CA…")
+    client_id: str | None = Field(None, description="OAuth client id from the Zoho API console")
+    client_secret: SecretStr | None = Field(None, description="OAuth client secret")
+    token_store: Path = Field(default_factory=default_token_store, description="token file")
+    api_base: str | None = Field(None, description="CRM API base instead of the token's")
+    accounts_url: str | None = Field(None, description="accounts server instead of the region's")
+    request_timeout: float = Field(8.0, gt=0, description="seconds per request to Zoho")
+    retry_budget: float = Field(6.0, ge=0, description="total seconds spent retrying a call")
+    time_zone: str = Field("UTC", description="IANA time zone for dates said by the caller")
+    country: str = Field("US", description="default country for phone numbers (ISO code)")
+
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, value: str) -> str:
+        return region(value).code
+
+    @field_validator("token_store")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @field_validator("api_base", "accounts_url")
+    @classmethod
+    def _strip_slash(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if value else None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Earlier sources win: explicit arguments, then the environment, then the file.
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file())
+        return init_settings, env_settings, toml
+
+    @property
+    def zoho_region(self) -> Region:
+        """The configured data centre."""
+        return region(self.region)
+
+    @property
+    def accounts_server(self) -> str:
+        """Where OAuth starts: ``accounts_url`` if set, else the region's accounts server."""
+        return self.accounts_url or self.zoho_region.accounts_url
+
+    def client_credentials(self) -> tuple[str, str] | None:
+        """``(client_id, client_secret)`` when both are configured."""
+        if self.client_id and self.client_secret:
+            return self.client_id, self.client_secret.get_secret_value()
+        return None
+
+    def credentials_present(self) -> bool:
+        """Whether Zoho can be called: stored tokens that can be refreshed (the client id and
+        secret are configured, or stored with the tokens by ``zoho-tools connect``), or a stored
+        access token that has not expired yet. A corrupt token file counts as absent."""
+        import time
+
+        from zoho_tools.auth.store import FileTokenStore, TokenStoreError
+
+        try:
+            token = FileTokenStore(self.token_store).load()
+        except TokenStoreError:
+            return False
+        if token is None:
+            return False
+        refreshable = token.refresh_token is not None and (
+            self.client_credentials() is not None or bool(token.client_id and token.client_secret)
+        )
+        return refreshable or not token.expires_within(0, time.time())
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment and the config file, with ``overrides`` on top
+    (``None`` values are ignored, so CLI options can be passed through as they are)."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
