@@ -1,0 +1,28 @@
+"""MCP tool definitions (``tools/list``), with all four annotations set explicitly.
+
+MCP's defaults are not safe to rely on (``destructiveHint`` defaults to true, ``openWorldHint``
+to true), so each hint is stated; every action talks to Zoho, an open world.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zoho_tools.schemas import input_schema
+from zoho_tools.templates import ActionTemplate
+
+
+def to_mcp(template: ActionTemplate) -> dict[str, Any]:
+    return {
+        "name": template.name,
+        "title": template.title,
+        "description": template.description,
+        "inputSchema": input_schema(template),
+        "annotations": {
+            "title": template.title,
+            "readOnlyHint": template.read_only,
+            "destructiveHint": template.destructive,
+            "idempotentHint": template.idempotent,
+            "openWorldHint": True,
+        },
+    }

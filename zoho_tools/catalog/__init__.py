@@ -1,0 +1,176 @@
+"""The built-in catalog: sixty Zoho CRM actions in fifteen categories, as one read-only mapping.
+
+Each category has its own file (``contacts.py``, ``leads.py``, ... ``users_tags.py``) whose
+``ACTIONS`` tuple declares its actions once; :data:`CATALOG` merges them in the order of
+:data:`CATEGORIES`, refusing a duplicate name. A :class:`Catalog` narrows to a selection
+(:meth:`Catalog.select`) or grows by custom actions (:meth:`Catalog.with_actions`); both return
+a new catalog and never change the one they are called on.
+
+Unknown action names and categories raise :class:`UnknownName` (a :class:`KeyError`) whose
+message lists the close matches, so a typo in a configuration or on the command line says what
+was meant.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+from collections.abc import Iterable, Iterator, Mapping
+from types import MappingProxyType
+
+from zoho_tools.catalog._shapes import CALL_VARIABLES
+from zoho_tools.templates import ActionTemplate
+
+__all__ = ["CALL_VARIABLES", "CATALOG", "CATEGORIES", "Catalog", "UnknownName", "category_title"]
+
+#: Category slugs, in catalog order, with their display titles.
+CATEGORIES: Mapping[str, str] = MappingProxyType(
+    {
+        "contacts": "Contacts",
+        "leads": "Leads",
+        "accounts": "Accounts",
+        "deals": "Deals",
+        "cases": "Cases",
+        "tasks": "Tasks",
+        "calls": "Calls",
+        "events": "Events",
+        "notes": "Notes",
+        "products": "Products",
+        "quotes": "Quotes",
+        "appointments": "Appointments",
+        "solutions": "Solutions",
+        "lookups": "Direct lookups",
+        "users-tags": "Users & Tags",
+    }
+)
+
+
+class UnknownName(KeyError):
+    """An action or category that does not exist; the message names the close matches."""
+
+    def __str__(self) -> str:
+        # KeyError would show the repr of its argument (quotes and escapes); show the message.
+        return str(self.args[0])
+
+
+def _unknown(kind: str, name: str, known: Iterable[str]) -> UnknownName:
+    known = list(known)
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+    if close:
+        return UnknownName(f"unknown {kind} {name!r}; did you mean: {', '.join(close)}?")
+    return UnknownName(f"unknown {kind} {name!r}; known: {', '.join(known)}")
+
+
+class Catalog(Mapping[str, ActionTemplate]):
+    """A read-only, ordered mapping of action name to :class:`ActionTemplate`.
+
+    Raises :class:`ValueError` when two actions share a name.
+    """
+
+    __slots__ = ("_actions",)
+
+    def __init__(self, actions: Iterable[ActionTemplate] = ()) -> None:
+        by_name: dict[str, ActionTemplate] = {}
+        for action in actions:
+            if action.name in by_name:
+                raise ValueError(f"the catalog already has an action named {action.name!r}")
+            by_name[action.name] = action
+        self._actions: Mapping[str, ActionTemplate] = MappingProxyType(by_name)
+
+    # -- Mapping --------------------------------------------------------------------------------
+
+    def __getitem__(self, name: str) -> ActionTemplate:
+        try:
+            return self._actions[name]
+        except KeyError:
+            raise _unknown("action", name, self._actions) from None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._actions
+
+    def get(self, name: str, default: ActionTemplate | None = None) -> ActionTemplate | None:  # type: ignore[override]
+        return self._actions.get(name, default)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._actions)
+
+    def __len__(self) -> int:
+        return len(self._actions)
+
+    def __repr__(self) -> str:
+        return f"Catalog({len(self)} actions: {', '.join(self.categories)})"
+
+    # -- categories -----------------------------------------------------------------------------
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """The category slugs of this catalog's actions: built-in order first, then custom ones
+        in the order they first appear."""
+        present = {action.category for action in self._actions.values()}
+        builtin = [slug for slug in CATEGORIES if slug in present]
+        custom = dict.fromkeys(
+            a.category for a in self._actions.values() if a.category not in CATEGORIES
+        )
+        return (*builtin, *custom)
+
+    def category(self, name: str) -> str:
+        """The slug of a category given by slug or title, in any case (``"Users & Tags"``,
+        ``"users-tags"``, ``"LOOKUPS"``). Raises :class:`UnknownName`."""
+        titles = {slug: category_title(slug) for slug in (*CATEGORIES, *self.categories)}
+        folded = name.strip().casefold()
+        for slug, title in titles.items():
+            if folded in (slug.casefold(), title.casefold()):
+                return slug
+        raise _unknown("category", name, titles)
+
+    # -- new catalogs ---------------------------------------------------------------------------
+
+    def select(
+        self,
+        names: Iterable[str] | None = None,
+        categories: Iterable[str] | None = None,
+        read_only: bool = False,
+    ) -> Catalog:
+        """The actions named in ``names`` plus those in ``categories`` (all actions when both are
+        ``None``), in catalog order; ``read_only`` keeps only the read-only ones.
+
+        Raises :class:`UnknownName` for a name or category this catalog does not have.
+        """
+        if isinstance(names, str) or isinstance(categories, str):
+            raise TypeError("names and categories are lists, not a single string")
+        chosen_names = {self[name].name for name in names} if names is not None else set()
+        chosen_categories = (
+            {self.category(c) for c in categories} if categories is not None else set()
+        )
+        everything = names is None and categories is None
+        return Catalog(
+            action
+            for action in self._actions.values()
+            if (everything or action.name in chosen_names or action.category in chosen_categories)
+            and (action.read_only or not read_only)
+        )
+
+    def with_actions(self, extra: Iterable[ActionTemplate]) -> Catalog:
+        """This catalog plus ``extra`` (custom actions) after it. Raises :class:`ValueError` when
+        an extra action's name is already taken."""
+        return Catalog((*self._actions.values(), *extra))
+
+
+def category_title(slug: str) -> str:
+    """The display title of a category; a custom category's slug, capitalised."""
+    return CATEGORIES.get(slug) or slug.replace("-", " ").replace("_", " ").capitalize()
+
+
+def _builtin() -> Catalog:
+    actions: list[ActionTemplate] = []
+    for slug in CATEGORIES:
+        module = importlib.import_module(f"{__name__}.{slug.replace('-', '_')}")
+        for action in module.ACTIONS:
+            if action.category != slug:
+                raise ValueError(f"{action.name} is declared in {slug} but says {action.category}")
+            actions.append(action)
+    return Catalog(actions)
+
+
+#: The sixty built-in actions.
+CATALOG: Catalog = _builtin()

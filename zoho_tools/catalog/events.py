@@ -1,0 +1,62 @@
+"""Events (Zoho's Meetings): appointments in the team's calendar, such as a callback slot."""
+
+from __future__ import annotations
+
+from zoho_tools.catalog._modules import EVENTS
+from zoho_tools.catalog._shapes import create_action, delete_action, search_action, update_action
+from zoho_tools.templates import DerivedDefault, Param
+
+search_event = search_action(
+    EVENTS,
+    description="Find meetings by title.",
+    query=Param(name="query", description="Title words", required=True, min_length=2),
+)
+
+create_event = create_action(
+    EVENTS,
+    description="Put a meeting in the calendar.",
+    params=(
+        Param(name="title", required=True, ask="What is the meeting about?"),
+        Param(name="start", type="datetime", required=True, ask="When should it start?"),
+        # Zoho needs an end; a caller rarely states one.
+        Param(
+            name="end",
+            type="datetime",
+            required=True,
+            ask="When should it end?",
+            default=DerivedDefault(source="start", minutes=30),
+        ),
+        Param(
+            name="remind_at", type="datetime", default=DerivedDefault(source="start", minutes=-15)
+        ),
+        Param(name="contact_id", type="id"),
+    ),
+    record={
+        "Event_Title": "{{title}}",
+        "Start_DateTime": "{{start}}",
+        "End_DateTime": "{{end}}",
+        "Remind_At": "{{remind_at}}",
+        "Who_Id": {"id": "{{contact_id}}"},
+    },
+)
+
+# A new start without a new end can put the end first, which Zoho refuses; the description asks
+# the model to send both when it moves a meeting.
+update_event = update_action(
+    EVENTS,
+    description="Change a meeting's given fields; to move it, send start and end.",
+    params=(
+        Param(name="title"),
+        Param(name="start", type="datetime"),
+        Param(name="end", type="datetime"),
+    ),
+    record={
+        "Event_Title": "{{title}}",
+        "Start_DateTime": "{{start}}",
+        "End_DateTime": "{{end}}",
+    },
+)
+
+delete_event = delete_action(EVENTS, description="Delete a meeting.")
+
+ACTIONS = (search_event, create_event, update_event, delete_event)

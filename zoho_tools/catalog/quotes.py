@@ -1,0 +1,64 @@
+"""Quotes: priced offers made of line items, each referencing a product."""
+
+from __future__ import annotations
+
+from zoho_tools.catalog._modules import QUOTES
+from zoho_tools.catalog._shapes import create_action, delete_action, search_action, update_action
+from zoho_tools.templates import Param
+
+QUOTE_STAGES = (
+    "Draft",
+    "Negotiation",
+    "Delivered",
+    "On Hold",
+    "Confirmed",
+    "Closed Won",
+    "Closed Lost",
+)
+
+search_quote = search_action(
+    QUOTES,
+    description="Find quotes by subject.",
+    query=Param(name="query", description="Subject words", required=True, min_length=2),
+)
+
+create_quote = create_action(
+    QUOTES,
+    description="Create a quote for products.",
+    params=(
+        Param(name="subject", required=True, ask="What should the quote be called?"),
+        Param(
+            name="items",
+            type="items",
+            required=True,
+            ask="Which products, and how many of each?",
+            item_params=(
+                Param(name="product_id", type="id", required=True),
+                Param(name="quantity", type="number", default=1),
+            ),
+            item_template={"Product_Name": {"id": "{{product_id}}"}, "Quantity": "{{quantity}}"},
+        ),
+        Param(name="contact_id", type="id"),
+        Param(name="account_id", type="id"),
+    ),
+    record={
+        "Subject": "{{subject}}",
+        "Quoted_Items": "{{items}}",
+        "Contact_Name": {"id": "{{contact_id}}"},
+        "Account_Name": {"id": "{{account_id}}"},
+    },
+)
+
+update_quote = update_action(
+    QUOTES,
+    description="Change a quote's given fields.",
+    params=(
+        Param(name="subject"),
+        Param(name="stage", enum=QUOTE_STAGES),
+    ),
+    record={"Subject": "{{subject}}", "Quote_Stage": "{{stage}}"},
+)
+
+delete_quote = delete_action(QUOTES, description="Delete a quote.")
+
+ACTIONS = (search_quote, create_quote, update_quote, delete_quote)

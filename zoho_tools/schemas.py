@@ -1,0 +1,144 @@
+"""The neutral JSON Schema (Draft 2020-12) of an action's arguments, derived from its declaration.
+
+:func:`input_schema` is the one place where a :class:`~zoho_tools.templates.Param` becomes a JSON
+Schema property; :mod:`zoho_tools.adapters` only reshape its output for each provider. It is what
+Anthropic and MCP receive as is, and what the OpenAI strict adapter makes nullable.
+
+The model must never invent a mandatory value, and it reads every description on every turn, so
+descriptions say only what the name and type do not, in as few tokens as possible:
+
+- a mandatory parameter the caller can give and nothing defaults says ``Required; omit if
+  unknown`` (``null if unknown`` for OpenAI strict, where every property must be sent): the model
+  leaves it out, and the orchestrator asks the caller the declared question;
+- a mandatory parameter with no question (a record id) says ``Required``: the model supplies it
+  itself, from a search; these are the only names in the schema's ``required`` list;
+- a parameter with a default says what the default is (``Default: caller's number``), so the
+  model neither asks for it nor makes it up;
+- datetimes say ``Local ISO 8601`` rather than carrying ``format: date-time``, which demands an
+  offset: a model that has to invent an offset invents a wrong one, whereas a local time is
+  placed in the call's time zone by :func:`zoho_tools.normalize.datetime_value`.
+
+Actions that must be confirmed (``confirm=True``) get one more property, :data:`CONFIRMED`, which
+the model sets once the caller agreed; the orchestrator reads and removes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from zoho_tools.catalog import CALL_VARIABLES
+from zoho_tools.templates import PLACEHOLDER, ActionTemplate, DerivedDefault, Param, ParamType
+
+#: How a model is told to treat a mandatory value it does not know.
+IfUnknown = Literal["omit", "null"]
+
+#: The argument that confirms a destructive action after the caller agreed to it.
+CONFIRMED = "confirmed"
+
+REQUIRED = "Required"
+_REQUIRED_ASK: Mapping[IfUnknown, str] = {
+    "omit": "Required; omit if unknown",
+    "null": "Required; null if unknown",
+}
+
+#: The JSON Schema of each parameter type, before its description.
+_TYPE_SCHEMAS: Mapping[ParamType, Mapping[str, Any]] = {
+    "string": {"type": "string"},
+    "text": {"type": "string"},
+    "integer": {"type": "integer"},
+    "number": {"type": "number"},
+    "boolean": {"type": "boolean"},
+    "date": {"type": "string", "format": "date"},
+    "datetime": {"type": "string"},
+    "duration": {"type": "string"},
+    "phone": {"type": "string"},
+    "email": {"type": "string", "format": "email"},
+    "id": {"type": "string", "pattern": "^[0-9]+$"},
+    "search_term": {"type": "string", "minLength": 2},
+    "items": {"type": "array", "minItems": 1},
+}
+#: What a type needs said in words, where JSON Schema has no exact keyword for it.
+_TYPE_HINTS: Mapping[ParamType, str] = {"datetime": "Local ISO 8601", "duration": "mm:ss"}
+
+
+def must_supply(param: Param) -> bool:
+    """Whether the model itself must always supply ``param``: mandatory, with no default and no
+    question for the caller (a record id). Only these are listed in a schema's ``required``."""
+    return param.required and not param.has_default and param.ask is None
+
+
+def describe_default(default: Any) -> str:
+    """A default in a model's words: ``caller's number``, ``start + 30 min``, ``New``."""
+    if isinstance(default, DerivedDefault):
+        return default.describe()
+    if isinstance(default, str):
+        return PLACEHOLDER.sub(lambda match: _variable_phrase(match.group(1)), default)
+    if isinstance(default, bool):
+        return "true" if default else "false"
+    return str(default)
+
+
+def _variable_phrase(name: str) -> str:
+    return CALL_VARIABLES.get(name) or name.replace("_", " ")
+
+
+def describe_param(param: Param, *, if_unknown: IfUnknown = "omit") -> str:
+    """The description a model reads for ``param`` (empty when the name says it all)."""
+    parts = [text for text in (param.description, _TYPE_HINTS.get(param.type)) if text]
+    if param.has_default:
+        parts.append(f"Default: {describe_default(param.default)}")
+    elif param.required:
+        parts.append(REQUIRED if param.ask is None else _REQUIRED_ASK[if_unknown])
+    elif param.required_when:
+        other, value = param.required_when
+        parts.append(f"Required if {other} is {value}")
+    return ". ".join(parts)
+
+
+def param_schema(param: Param, *, if_unknown: IfUnknown = "omit") -> dict[str, Any]:
+    """The JSON Schema property for one parameter."""
+    schema: dict[str, Any] = dict(_TYPE_SCHEMAS[param.type])
+    if param.enum:
+        schema["enum"] = list(param.enum)
+    if param.min_length is not None and schema["type"] == "string":
+        schema["minLength"] = param.min_length
+    if param.type == "items":
+        schema["items"] = _object_schema(param.item_params, if_unknown=if_unknown)
+    description = describe_param(param, if_unknown=if_unknown)
+    if description:
+        schema["description"] = description
+    if param.has_default and _is_literal(param.default):
+        schema["default"] = param.default
+    return schema
+
+
+def _is_literal(default: Any) -> bool:
+    """A default JSON Schema can state as is: not derived, no ``{{variable}}`` in it."""
+    if isinstance(default, DerivedDefault):
+        return False
+    return not (isinstance(default, str) and PLACEHOLDER.search(default))
+
+
+def _object_schema(params: tuple[Param, ...], *, if_unknown: IfUnknown) -> dict[str, Any]:
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": {p.name: param_schema(p, if_unknown=if_unknown) for p in params},
+    }
+    required = [p.name for p in params if must_supply(p)]
+    if required:
+        schema["required"] = required
+    schema["additionalProperties"] = False
+    return schema
+
+
+def input_schema(template: ActionTemplate, *, if_unknown: IfUnknown = "omit") -> dict[str, Any]:
+    """The JSON Schema of ``template``'s arguments: an object with one property per parameter
+    (plus :data:`CONFIRMED` for actions that need confirmation), no other properties allowed."""
+    schema = _object_schema(template.params, if_unknown=if_unknown)
+    if template.confirm:
+        schema["properties"][CONFIRMED] = {
+            "type": "boolean",
+            "description": "true once the caller confirmed",
+        }
+    return schema
