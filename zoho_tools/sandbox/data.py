@@ -1,0 +1,91 @@
+"""The org's data, on top of :class:`~zoho_tools.sandbox.store.Store`.
+
+Stored record shape (internal; :mod:`~zoho_tools.sandbox.render` turns it into Zoho's):
+``{"id": ..., "<Field>": value, ...}`` where datetimes are UTC ISO strings, single lookups
+and users are plain id strings, multi-module lookups are ``{"module": api_name, "id": ...}``,
+What_Id's module is kept under ``$se_module`` and tags are a list of tag ids under ``Tag``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from zoho_tools.sandbox.metadata import MODULES, Module, zoho_id
+from zoho_tools.sandbox.store import Collection, Store
+from zoho_tools.sandbox.timefmt import utc_now
+
+Record = dict[str, Any]
+
+FIRST_RECORD_NUMBER = 1_000_001
+
+
+class OrgData:
+    """Typed access to the collections that make up the org."""
+
+    def __init__(self, store: Store, clock: Callable[[], float]) -> None:
+        self.store = store
+        self.clock = clock
+
+    # --- records ----------------------------------------------------------------------------
+
+    def records(self, module: str) -> Collection:
+        """Live records of ``module`` by id, in creation order."""
+        return self.store.collection(f"records.{module}")
+
+    def get(self, module: str, record_id: str) -> Record | None:
+        record: Record | None = self.records(module).get(record_id)
+        return record
+
+    def find(
+        self, record_id: str, modules: tuple[str, ...] | None = None
+    ) -> tuple[Module, Record] | None:
+        """The live record with ``record_id`` in any of ``modules`` (default: all)."""
+        for name in modules if modules is not None else tuple(MODULES):
+            record = self.get(name, record_id)
+            if record is not None:
+                return MODULES[name], record
+        return None
+
+    def display_name(self, module: Module, record: Record) -> str | None:
+        name = record.get(module.display_field)
+        if name is None and module.api_name == "Notes":
+            content = record.get("Note_Content") or ""
+            return str(content)[:50] or None
+        return None if name is None else str(name)
+
+    @property
+    def recycle_bin(self) -> Collection:
+        return self.store.collection("recycle_bin")
+
+    # --- users and tags ---------------------------------------------------------------------
+
+    @property
+    def users(self) -> Collection:
+        return self.store.collection("users")
+
+    def user(self, user_id: str) -> Record | None:
+        user: Record | None = self.users.get(user_id)
+        return user
+
+    def active_user(self, user_id: str) -> Record | None:
+        user = self.user(user_id)
+        return user if user is not None and user.get("status") == "active" else None
+
+    @property
+    def current_user_id(self) -> str:
+        """The org's admin user, who consents to OAuth requests and owns demo tokens."""
+        return str(self.store.collection("meta")["current_user_id"])
+
+    @property
+    def tags(self) -> Collection:
+        return self.store.collection("tags")
+
+    # --- ids and time -----------------------------------------------------------------------
+
+    def new_id(self) -> str:
+        return zoho_id(self.store.next_number("id", start=FIRST_RECORD_NUMBER))
+
+    def now(self) -> datetime:
+        return utc_now(self.clock())

@@ -1,0 +1,146 @@
+"""SQLite persistence for the sandbox: named collections of JSON documents.
+
+Everything the sandbox keeps (records per module, the recycle bin, users, tags, OAuth clients,
+codes and tokens, counters) is a :class:`Collection`: a string-keyed mapping of JSON values,
+mirrored in memory and written through to one SQLite table. Reads never touch SQLite, so the
+sandbox stays fast for benchmarks; SQLite only makes a ``path=`` store survive restarts.
+
+Contract:
+
+- Values are treated as immutable once stored: to change a document, build a new one and
+  assign it (``coll[key] = new``). The mirror hands back the stored object itself.
+- Insertion order is kept (across restarts too), so listings are stable.
+- :meth:`Store.transaction` groups the writes of one request: on an exception SQLite rolls
+  back and the mirror is reloaded from disk, so a failed request leaves no half-written state.
+- Not thread-safe by itself; the :class:`~zoho_tools.sandbox.core.Sandbox` serialises access.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
+from typing import Any
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    collection TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    UNIQUE (collection, key)
+)
+"""
+
+
+class Collection(MutableMapping[str, Any]):
+    """A write-through mapping of JSON documents (see the module docstring)."""
+
+    def __init__(self, store: Store, name: str, items: dict[str, Any]) -> None:
+        self._store = store
+        self.name = name
+        self._items = items
+
+    def __getitem__(self, key: str) -> Any:
+        return self._items[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._store._write(self.name, key, value)
+        self._items[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self._items[key]
+        self._store._delete(self.name, key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+
+class Store:
+    """All sandbox state, in ``path`` (a SQLite file) or in memory when ``path`` is None."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path = os.fspath(path) if path is not None else ":memory:"
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        if self.path != ":memory:":
+            # WAL + NORMAL: durable enough for a simulator, and a commit costs no fsync.
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute(_SCHEMA)
+        self._depth = 0
+        self._dirty = False  # whether the open transaction wrote anything
+        self._collections: dict[str, Collection] = {}
+        self._load()
+
+    def collection(self, name: str) -> Collection:
+        """The collection called ``name`` (created empty on first use)."""
+        coll = self._collections.get(name)
+        if coll is None:
+            coll = self._collections[name] = Collection(self, name, {})
+        return coll
+
+    def next_number(self, counter: str, start: int = 1) -> int:
+        """The next value of a persistent counter (``start`` the first time)."""
+        meta = self.collection("meta")
+        value = int(meta.get(counter, start - 1)) + 1
+        meta[counter] = value
+        return value
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group writes; roll back SQLite and reload the mirror if the block raises."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._depth, self._dirty = 1, False
+        self._db.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            if self._dirty:  # most failed requests wrote nothing: skip the reload
+                self._load()
+            raise
+        else:
+            self._db.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    def close(self) -> None:
+        self._db.close()
+
+    # --- internals --------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        loaded: dict[str, dict[str, Any]] = {}
+        rows = self._db.execute("SELECT collection, key, value FROM documents ORDER BY seq")
+        for name, key, value in rows:
+            loaded.setdefault(name, {})[key] = json.loads(value)
+        for name, coll in self._collections.items():
+            coll._items = loaded.pop(name, {})
+        for name, items in loaded.items():
+            self._collections[name] = Collection(self, name, items)
+
+    def _write(self, name: str, key: str, value: Any) -> None:
+        self._dirty = True
+        self._db.execute(
+            "INSERT INTO documents (collection, key, value) VALUES (?, ?, ?) "
+            "ON CONFLICT (collection, key) DO UPDATE SET value = excluded.value",
+            (name, key, json.dumps(value, separators=(",", ":"))),
+        )
+
+    def _delete(self, name: str, key: str) -> None:
+        self._dirty = True
+        self._db.execute("DELETE FROM documents WHERE collection = ? AND key = ?", (name, key))
