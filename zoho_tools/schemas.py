@@ -54,7 +54,9 @@ _TYPE_SCHEMAS: Mapping[ParamType, Mapping[str, Any]] = {
     "duration": {"type": "string"},
     "phone": {"type": "string"},
     "email": {"type": "string", "format": "email"},
-    "id": {"type": "string", "pattern": "^[0-9]+$"},
+    # No digits-only pattern: a model may send a reference such as ``{{search_contact.id}}``,
+    # which the orchestrator resolves and then checks.
+    "id": {"type": "string"},
     "search_term": {"type": "string", "minLength": 2},
     "items": {"type": "array", "minItems": 1},
 }

@@ -226,3 +226,15 @@ def test_properties_keep_the_declared_order(template: ActionTemplate) -> None:
     [tool] = export(CATALOG, "openai", actions=[template.name])
     expected = [p.name for p in template.params] + ([CONFIRMED] if template.confirm else [])
     assert list(tool["function"]["parameters"]["properties"]) == expected
+
+
+def test_the_confirmation_argument_is_the_one_the_orchestrator_reads() -> None:
+    from zoho_tools import orchestrator
+
+    assert orchestrator.CONFIRMED == CONFIRMED
+
+
+def test_ids_accept_references_to_earlier_results() -> None:
+    # Models are told to link records with {{search_contact.id}}; the orchestrator resolves it.
+    validator = jsonschema.Draft202012Validator(input_schema(CATALOG["create_deal"]))
+    assert validator.is_valid({"deal_name": "Renewal", "contact_id": "{{search_contact.id}}"})

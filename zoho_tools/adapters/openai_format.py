@@ -4,9 +4,9 @@ Strict mode (Structured Outputs) accepts a subset of JSON Schema: every object n
 ``additionalProperties: false`` and every property listed in ``required``; a value that may be
 absent is a nullable type (``["string", "null"]``, and an enum that lists ``None``); and some
 keywords are not supported (``minLength``, ``maxLength``, ``default``). :func:`strict_schema`
-reshapes the neutral schema accordingly. It also drops ``pattern``, ``minItems`` and ``default``,
-which strict mode would accept or ignore, because the full catalog must fit a token budget and the
-orchestrator checks ids and lists anyway.
+reshapes the neutral schema accordingly. It keeps only ``type``, ``description``, ``enum`` and
+``format`` (plus the object and array structure): ``minItems`` and ``pattern`` would be accepted,
+but the full catalog must fit a token budget and the orchestrator checks lists and values anyway.
 """
 
 from __future__ import annotations

@@ -66,10 +66,10 @@ class Module:
         return f"ZohoCRM.modules.{self.scope}.{operation}"
 
 
-def record_id(description: str = "") -> Param:
+def record_id() -> Param:
     """The ``id`` of the record an action works on. The model looks it up (a search action),
     so it has no question for the caller."""
-    return Param(name="id", type="id", required=True, description=description)
+    return Param(name="id", type="id", required=True)
 
 
 def placeholder(name: str) -> str:
