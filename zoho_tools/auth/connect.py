@@ -111,6 +111,7 @@ class CallbackListener:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join()
+        self._done.set()  # wake a waiter still in wait() (say, after Ctrl-C): no callback now
 
     def wait(self, timeout: float) -> Callback | None:
         """The callback, or ``None`` if none came within ``timeout`` seconds."""
