@@ -73,7 +73,10 @@ def list_actions(categories: tuple[str, ...], as_json: bool) -> None:
 @tools.command("show")
 @click.argument("name")
 def show_action(name: str) -> None:
-    """Show everything an action declares: request, parameters, hints, scopes.
+    """Show one action's full declaration.
+
+    Its request (method, path, query, body template), every parameter with its Zoho field,
+    type, default and the question asked for it, its hints and its OAuth scopes.
 
     NAME is an action name such as create_contact (see `zoho-tools tools list`).
     """
