@@ -1,0 +1,99 @@
+"""Test helpers: a simulated browser, and Self Client grant tokens from the sandbox."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import httpx
+
+from zoho_tools.sandbox import DEFAULT_SCOPES, Sandbox, SandboxServer
+
+
+@dataclass
+class Served:
+    """A sandbox and the loopback server in front of it."""
+
+    sb: Sandbox
+    server: SandboxServer
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def token_posts(self) -> int:
+        return len(self.sb.log.matching("POST", "/oauth/v2/token"))
+
+
+class Browser:
+    """The user's browser: opens a URL in its own thread (the flow waits on the event loop) and
+    follows redirects, as a user clicking "Accept" on Zoho's consent page would.
+
+    ``rewrite`` changes the URL before it is opened; ``tamper_redirect`` changes each redirect's
+    ``Location`` before it is followed.
+    """
+
+    def __init__(
+        self,
+        *,
+        rewrite: Callable[[str], str] | None = None,
+        tamper_redirect: Callable[[str], str] | None = None,
+    ) -> None:
+        self.rewrite = rewrite
+        self.tamper_redirect = tamper_redirect
+        self.opened: list[str] = []
+        self.redirects: list[str] = []
+        self.final: httpx.Response | None = None
+        self._threads: list[threading.Thread] = []
+        self._errors: list[BaseException] = []
+
+    def open(self, url: str) -> bool:
+        self.opened.append(url)
+        thread = threading.Thread(target=self._browse, args=(url,))
+        thread.start()
+        self._threads.append(thread)
+        return True
+
+    def join(self) -> None:
+        """Wait for the browser to finish, re-raising what went wrong in it."""
+        for thread in self._threads:
+            thread.join(timeout=30)
+        if self._errors:
+            raise self._errors[0]
+
+    def _browse(self, url: str) -> None:
+        try:
+            with httpx.Client() as client:
+                response = client.get(self.rewrite(url) if self.rewrite else url)
+                while response.is_redirect:
+                    location = response.headers["Location"]
+                    if self.tamper_redirect:
+                        location = self.tamper_redirect(location)
+                    self.redirects.append(location)
+                    response = client.get(location)
+                self.final = response
+        except BaseException as exc:  # re-raised by join()
+            self._errors.append(exc)
+
+
+def self_client_code(sb: Sandbox, scopes: Iterable[str] = DEFAULT_SCOPES) -> str:
+    """A Self Client grant token, as the Zoho API console shows one: bound to no redirect URI.
+
+    The sandbox has no public way to mint one yet, so this writes it where its OAuth server
+    looks for codes, with the fields ``/oauth/v2/auth`` writes for a code.
+    """
+    from zoho_tools.sandbox.oauth import CODE_TTL, new_token
+
+    code = new_token()
+    user_id = sb.current_user_id
+    with sb._lock, sb._store.transaction():
+        sb._oauth.codes[code] = {
+            "client_id": Sandbox.DEMO_CLIENT_ID,
+            "redirect_uri": None,
+            "scopes": list(scopes),
+            "user_id": user_id,
+            "offline": True,
+            "expires_at": sb.clock() + CODE_TTL,
+        }
+    return code
