@@ -23,7 +23,8 @@ record's name (``Account_Name.id`` / ``Account_Name.name`` pick one). Empty fiel
 Phone matching ([UNVERIFIED]: how a real org normalises numbers is not documented): numbers are
 compared on their digits only, ignoring formatting, an extension and leading zeros, and match
 when equal or when one is the other preceded by a 1-3 digit country code (needing at least 7
-digits on the shorter side). So a caller's E.164 ``+15551234567`` finds a contact stored as
+digits on the shorter side), unless both are written internationally (``+``/``00``): then
+their digits must be equal. So a caller's E.164 ``+15551234567`` finds a contact stored as
 ``(555) 123-4567``, and ``5551234567`` finds one stored as ``+1 555 123 4567``. This applies
 to ``phone=`` and to criteria ``equals``/``in`` on phone fields.
 
@@ -188,7 +189,9 @@ class _Parser:
             chars.append(char)
             self.pos += 1
         parts.append("".join(current))
-        return Condition(head[1], head[2], tuple(parts), "".join(chars))
+        # Spaces around values are layout, not content: "( Last_Name:equals:Smith )".
+        values = tuple(part.strip() for part in parts)
+        return Condition(head[1], head[2], values, "".join(chars).strip())
 
 
 def _combine(terms: list[Node], operators: list[str]) -> Node:
@@ -327,7 +330,7 @@ def _operator_test(f: Field, operator: str, values: Sequence[Any]) -> Callable[[
         if is_reference:
             return wanted in stored
         if is_phone:
-            return phones_match(phone_digits(wanted), stored) or (partial and wanted in stored)
+            return phones_match(wanted, stored) or (partial and wanted in stored)
         if partial and contains:
             return bool(wanted in stored)
         return bool(stored == wanted)
@@ -360,14 +363,21 @@ def phone_digits(value: str) -> str:
     return re.sub(r"\D", "", _EXTENSION.sub("", value)).lstrip("0")
 
 
-def phones_match(query_digits: str, stored: str) -> bool:
-    """Whether a stored number matches a query (see the module docstring)."""
-    digits = phone_digits(stored)
-    if not digits or not query_digits:
+def _international(value: str) -> bool:
+    text = value.strip()
+    return text.startswith(("+", "00"))
+
+
+def phones_match(query: str, stored: str) -> bool:
+    """Whether a stored number matches a queried one (see the module docstring)."""
+    wanted, digits = phone_digits(query), phone_digits(stored)
+    if not digits or not wanted:
         return False
-    if digits == query_digits:
+    if digits == wanted:
         return True
-    short, long = sorted((digits, query_digits), key=len)
+    if _international(query) and _international(stored):
+        return False  # both carry a country code, and they differ
+    short, long = sorted((digits, wanted), key=len)
     return len(short) >= 7 and long.endswith(short) and len(long) - len(short) <= 3
 
 
@@ -383,11 +393,10 @@ def _email_predicate(module: Module, email: str) -> Predicate:
 
 
 def _phone_predicate(module: Module, phone: str) -> Predicate:
-    digits = phone_digits(phone)
-    if not digits:
+    if not phone_digits(phone):
         raise invalid_param("phone")
     names = _fields_of(module, metadata.PHONE)
-    return lambda r: any(r.get(n) and phones_match(digits, r[n]) for n in names)
+    return lambda r: any(r.get(n) and phones_match(phone, r[n]) for n in names)
 
 
 def _word_predicate(module: Module, word: str) -> Predicate:
