@@ -97,6 +97,11 @@ def prepare(
     problems.extend(
         _apply_defaults(template, values, defaults or {}, scope, locale, skip=_names(problems))
     )
+    if not problems and _nothing_to_change(template, values):
+        fields = [name for name, path in template.field_map().items() if path.startswith("body")]
+        problems.append(
+            Problem(None, f"nothing to change: give at least one of {', '.join(fields)}")
+        )
     missing = tuple(
         p
         for p in template.params
@@ -106,6 +111,24 @@ def prepare(
         and not _derived_later(p, template)
     )
     return Prepared(arguments=values, missing=missing, problems=tuple(problems))
+
+
+def _nothing_to_change(template: ActionTemplate, values: Mapping[str, Any]) -> bool:
+    """An update whose body would be empty: every body field is an optional one not given."""
+    if template.method != "PUT" or template.body is None or _has_literal(template.body):
+        return False
+    body_params = [n for n, path in template.field_map().items() if path.startswith("body")]
+    return bool(body_params) and not any(name in values for name in body_params)
+
+
+def _has_literal(template: Any) -> bool:
+    if isinstance(template, str):
+        return not has_placeholder(template)
+    if isinstance(template, Mapping):
+        return any(_has_literal(value) for value in template.values())
+    if isinstance(template, list | tuple):
+        return any(_has_literal(item) for item in template)
+    return template is not None
 
 
 def _derived_later(param: Param, template: ActionTemplate) -> bool:

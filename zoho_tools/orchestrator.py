@@ -32,11 +32,8 @@ from zoho_tools.catalog import CATALOG, Catalog
 from zoho_tools.executor import ActionRequest
 from zoho_tools.normalize import Locale
 from zoho_tools.results import OUTCOME_UNKNOWN, ActionResult
-from zoho_tools.templates import ActionTemplate, Param
+from zoho_tools.templates import CONFIRMED, ActionTemplate, Param
 from zoho_tools.variables import VariableScope
-
-#: The argument that confirms a destructive action after the caller agreed to it.
-CONFIRMED = "confirmed"
 
 
 @dataclass(frozen=True, slots=True)

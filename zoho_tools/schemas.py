@@ -28,13 +28,19 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from zoho_tools.catalog import CALL_VARIABLES
-from zoho_tools.templates import PLACEHOLDER, ActionTemplate, DerivedDefault, Param, ParamType
+from zoho_tools.templates import (
+    CONFIRMED,
+    PLACEHOLDER,
+    ActionTemplate,
+    DerivedDefault,
+    Param,
+    ParamType,
+)
 
 #: How a model is told to treat a mandatory value it does not know.
 IfUnknown = Literal["omit", "null"]
 
 #: The argument that confirms a destructive action after the caller agreed to it.
-CONFIRMED = "confirmed"
 
 REQUIRED = "Required"
 _REQUIRED_ASK: Mapping[IfUnknown, str] = {

@@ -41,6 +41,9 @@ HttpMethod = Literal["GET", "POST", "PUT", "DELETE"]
 
 #: Tool names every provider accepts (OpenAI, Anthropic, MCP, voice platforms).
 NAME_PATTERN = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+#: The argument with which the model confirms an action marked ``confirm`` (after the caller
+#: agreed to the read-back); every schema of such an action carries it.
+CONFIRMED = "confirmed"
 #: A ``{{...}}`` placeholder: a parameter, a call variable or ``action.dotted.path``.
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_$]+)*)\s*\}\}")
 
@@ -158,21 +161,21 @@ class ActionTemplate:
     def _derive_field_map(self) -> dict[str, str]:
         found: dict[str, str] = {}
         for location, value in (("query", self.query), ("body", self.body)):
-            for json_path, name in _placeholders_in(value, location):
+            for json_path, name in placeholders_in(value, location):
                 found.setdefault(name, json_path)
         for name in self.path_placeholders:
             found.setdefault(name, "path")
         return {p.name: found[p.name] for p in self.params if p.name in found}
 
 
-def _placeholders_in(value: Any, json_path: str) -> Iterator[tuple[str, str]]:
+def placeholders_in(value: Any, json_path: str) -> Iterator[tuple[str, str]]:
     """Yield ``(json_path, placeholder)`` for every ``{{placeholder}}`` inside a template."""
     if isinstance(value, str):
         for name in PLACEHOLDER.findall(value):
             yield json_path, name
     elif isinstance(value, Mapping):
         for key, item in value.items():
-            yield from _placeholders_in(item, f"{json_path}.{key}")
+            yield from placeholders_in(item, f"{json_path}.{key}")
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
-            yield from _placeholders_in(item, f"{json_path}[{index}]")
+            yield from placeholders_in(item, f"{json_path}[{index}]")

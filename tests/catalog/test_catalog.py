@@ -75,7 +75,7 @@ DEFAULTS = {
     ("create_case", "status"): "New",
     ("create_case", "origin"): "Phone",
     ("create_event", "end"): DerivedDefault(source="start", minutes=30),
-    ("create_event", "remind_at"): DerivedDefault(source="start", minutes=-15),
+    ("create_event", "remind_minutes"): 15,
     ("log_call", "start_time"): "{{call_started_at}}",
     ("log_call", "duration"): "{{call_duration}}",
     ("create_contact", "phone"): "{{caller_phone}}",
@@ -112,6 +112,10 @@ def test_category_titles() -> None:
     assert CATEGORIES["lookups"] == "Direct lookups"
     assert CATEGORIES["users-tags"] == "Users & Tags"
     assert all(CATEGORIES[slug] == slug.capitalize() for slug in list(EXPECTED)[:13])
+
+
+def _name(template: ActionTemplate) -> str:
+    return template.name
 
 
 @pytest.mark.parametrize("slug", list(CATEGORIES))
@@ -220,7 +224,9 @@ def test_a_module_in_a_path_is_an_enum_of_zoho_modules(template: ActionTemplate)
         assert param.enum and set(param.enum) <= MODULES
 
 
-@pytest.mark.parametrize("template", [a for a in ACTIONS if _kind(a) == "search"], ids=str)
+@pytest.mark.parametrize(
+    "template", [a for a in ACTIONS if _kind(a) == "search"], ids=lambda t: t.name
+)
 def test_searches_take_one_term(template: ActionTemplate) -> None:
     [query] = template.params
     assert template.query == {"word": "{{query}}", "per_page": 10}

@@ -20,6 +20,7 @@ SAMPLES: dict[str, Any] = {
     "string": "Acme",
     "text": "The caller's printer jams.",
     "number": 3,
+    "integer": 7,
     "date": "2026-05-01",
     "datetime": "2026-05-01T15:00:00-04:00",
     "duration": "05:30",
@@ -65,14 +66,18 @@ def _check_record(record: dict[str, Any]) -> None:
             assert set(value) <= {"id", "module"}, (field, value)
             if "module" in value:
                 assert value["module"]["api_name"] in MODULES
-        elif isinstance(value, list):
+        elif isinstance(value, list) and field.endswith("_Items"):
             for item in value:
                 _check_record(item)
         elif is_record_id(value):
             pytest.fail(f"{field} is a bare id; Zoho lookups take {{'id': ...}}")
 
 
-@pytest.mark.parametrize("template", WRITES, ids=str)
+def _name(template: ActionTemplate) -> str:
+    return template.name
+
+
+@pytest.mark.parametrize("template", WRITES, ids=_name)
 def test_writes_render_every_parameter_where_zoho_expects_it(template: ActionTemplate) -> None:
     arguments = {p.name: _sample(p) for p in template.params}
     request = render_request(template, arguments)
@@ -92,7 +97,9 @@ def test_writes_render_every_parameter_where_zoho_expects_it(template: ActionTem
         _check_record(request.json["data"][0])
 
 
-@pytest.mark.parametrize("template", [a for a in RECORD_WRITES if a.method == "PUT"], ids=str)
+@pytest.mark.parametrize(
+    "template", [a for a in RECORD_WRITES if a.method == "PUT"], ids=lambda t: t.name
+)
 def test_updates_send_only_the_fields_given(template: ActionTemplate) -> None:
     changed = next(p for p in template.params if p.name != "id")
     request = render_request(template, {"id": RECORD_ID, changed.name: _sample(changed)})
@@ -140,7 +147,7 @@ def _caller_says(template: ActionTemplate) -> dict[str, Any]:
     return {p.name: _sample(p) for p in template.params if p.required and not p.has_default}
 
 
-@pytest.mark.parametrize("template", CREATES, ids=str)
+@pytest.mark.parametrize("template", CREATES, ids=_name)
 def test_creates_are_complete_from_what_the_caller_says_plus_defaults(
     template: ActionTemplate,
 ) -> None:
@@ -174,7 +181,7 @@ def test_defaults_fill_what_zoho_needs_and_the_caller_does_not_say() -> None:
     assert (case["Status"], case["Case_Origin"]) == ("New", "Phone")
     event = record("create_event", {"title": "Callback", "start": "2026-05-01T15:00:00"})
     assert event["End_DateTime"] == "2026-05-01T15:30:00-04:00"
-    assert event["Remind_At"] == "2026-05-01T14:45:00-04:00"
+    assert event["Remind_At"] == [{"unit": 15, "period": "minutes"}]
     call = record("log_call", {"subject": "Billing question", "call_type": "Inbound"})
     assert (call["Call_Start_Time"], call["Call_Duration"]) == (
         "2026-05-01T14:50:00-04:00",

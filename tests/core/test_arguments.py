@@ -146,3 +146,22 @@ def test_employee_defaults_override_declared_ones() -> None:
         EVENT, {"title": "t", "start": "2026-11-29T14:00:00Z"}, defaults={"kind": "visit"}
     )
     assert prepared.arguments["kind"] == "Visit"
+
+
+UPDATE = ActionTemplate(
+    name="update_thing",
+    title="Update",
+    description="Update.",
+    category="contacts",
+    module="Contacts",
+    method="PUT",
+    path="/Contacts/{{id}}",
+    params=(Param(name="id", type="id", required=True), Param(name="email", type="email")),
+    body={"data": [{"Email": "{{email}}"}]},
+)
+
+
+def test_an_update_with_nothing_to_change_is_refused() -> None:
+    prepared = prepare(UPDATE, {"id": "123"})
+    assert [str(p) for p in prepared.problems] == ["nothing to change: give at least one of email"]
+    assert prepare(UPDATE, {"id": "123", "email": "a@b.co"}).ready

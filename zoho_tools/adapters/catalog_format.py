@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from zoho_tools.catalog import category_title
-from zoho_tools.templates import ActionTemplate, DerivedDefault, Param, _placeholders_in
+from zoho_tools.templates import ActionTemplate, DerivedDefault, Param, placeholders_in
 
 
 def to_catalog_entry(template: ActionTemplate) -> dict[str, Any]:
@@ -56,7 +56,7 @@ def _param(param: Param, zoho_field: str | None) -> dict[str, Any]:
         # An item's fields are paths inside one rendered item, e.g. ``Product_Name.id``.
         item_fields = {
             name: path.removeprefix("item.")
-            for path, name in _placeholders_in(param.item_template or {}, "item")
+            for path, name in placeholders_in(param.item_template or {}, "item")
         }
         entry["item_params"] = [_param(p, item_fields.get(p.name)) for p in param.item_params]
         entry["item_template"] = param.item_template

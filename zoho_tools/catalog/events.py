@@ -26,8 +26,9 @@ create_event = create_action(
             ask="When should it end?",
             default=DerivedDefault(source="start", minutes=30),
         ),
+        # Zoho v7 takes a meeting's reminder as [{"unit": 15, "period": "minutes"}] (0-60).
         Param(
-            name="remind_at", type="datetime", default=DerivedDefault(source="start", minutes=-15)
+            name="remind_minutes", type="integer", description="Reminder, min before", default=15
         ),
         Param(name="contact_id", type="id"),
     ),
@@ -35,7 +36,7 @@ create_event = create_action(
         "Event_Title": "{{title}}",
         "Start_DateTime": "{{start}}",
         "End_DateTime": "{{end}}",
-        "Remind_At": "{{remind_at}}",
+        "Remind_At": [{"unit": "{{remind_minutes}}", "period": "minutes"}],
         "Who_Id": {"id": "{{contact_id}}"},
     },
 )
