@@ -1,0 +1,283 @@
+"""The orchestrator's step: every outcome, merging across turns, confirmation, the write guard,
+normalisation, disabled actions and malformed model output. Pure: no sandbox, no network."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from zoho_tools.normalize import Locale
+from zoho_tools.orchestrator import (
+    Conversation,
+    Employee,
+    NeedsConfirmation,
+    NeedsInput,
+    Ready,
+    Rejected,
+    Repeated,
+    ToolCall,
+    outcome_text,
+    step,
+)
+from zoho_tools.results import OUTCOME_UNKNOWN, ActionResult
+
+JOHN = "5725767000000524157"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 28, 15, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def conversation(clock: Clock) -> Conversation:
+    return Conversation(
+        variables={"caller_phone": "+1 (555) 123-4567", "call_id": "CA-1"},
+        locale=Locale(time_zone="America/New_York"),
+        clock=clock,
+    )
+
+
+def call(name: str, arguments: object = None) -> ToolCall:
+    return ToolCall(name, arguments if isinstance(arguments, str) else json.dumps(arguments or {}))
+
+
+def ok(action: str, data: object, records: object = None) -> ActionResult:
+    return ActionResult(action=action, status="ok", data=data, records=records)
+
+
+def test_ready_with_defaults_and_normalised_values(conversation: Conversation) -> None:
+    outcome = step(conversation, call("create_case", {"subject": "Order issue - John Smith"}))
+    assert isinstance(outcome, Ready)
+    assert outcome.request.arguments == {
+        "subject": "Order issue - John Smith",
+        "status": "New",
+        "origin": "Phone",
+    }
+
+
+def test_search_without_a_term_looks_up_the_caller(conversation: Conversation) -> None:
+    outcome = step(conversation, call("search_contact", {"query": None}))
+    assert isinstance(outcome, Ready)
+    assert outcome.request.arguments == {"query": "+15551234567"}
+
+
+def test_needs_input_then_merged_across_turns(conversation: Conversation) -> None:
+    first = step(
+        conversation, call("create_lead", {"last_name": "Doe", "email": "JANE@EXAMPLE.COM"})
+    )
+    assert isinstance(first, NeedsInput)
+    assert [m.name for m in first.missing] == ["company"]
+    shown = first.to_model()
+    assert shown["ask"] == "Which company is the caller with?"
+    assert "never guess" in shown["instruction"]
+    second = step(conversation, call("create_lead", {"company": "Globex"}))
+    assert isinstance(second, Ready)
+    assert second.request.arguments == {
+        "last_name": "Doe",
+        "company": "Globex",
+        "email": "JANE@example.com",
+        "phone": "+15551234567",
+    }
+    assert "create_lead" not in conversation.pending
+
+
+def test_rejected_lists_every_problem_and_keeps_good_values(conversation: Conversation) -> None:
+    outcome = step(
+        conversation,
+        call("create_deal", {"deal_name": "Renewal", "closing_date": "12/31/2026", "stage": "Won"}),
+    )
+    assert isinstance(outcome, Rejected)
+    text = " ".join(str(p) for p in outcome.problems)
+    assert "closing_date" in text and "yyyy-MM-dd" in text
+    assert "stage" in text and "Closed Won" in text
+    fixed = step(
+        conversation, call("create_deal", {"closing_date": "2026-12-31", "stage": "closed won"})
+    )
+    assert isinstance(fixed, Ready)
+    assert fixed.request.arguments["deal_name"] == "Renewal"
+    assert fixed.request.arguments["stage"] == "Closed Won"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ('{"subject": ', "not valid JSON"),
+        ("[1, 2]", "JSON object"),
+        ('"just text"', "JSON object"),
+        ('{"subject": "x", "colour": "red"}', "has no parameter 'colour'"),
+        ('{"subject": {"text": "x"}}', "must be text"),
+        ('{"subject": "x", "contact_id": "John Smith"}', "not a Zoho record id"),
+    ],
+)
+def test_malformed_model_output_is_rejected_without_a_crash(
+    conversation: Conversation, arguments: str, message: str
+) -> None:
+    outcome = step(conversation, call("create_case", arguments))
+    assert isinstance(outcome, Rejected)
+    assert message in outcome_text(outcome)
+
+
+def test_nulls_mean_unknown(conversation: Conversation) -> None:
+    outcome = step(conversation, call("create_contact", {"first_name": None, "last_name": None}))
+    assert isinstance(outcome, NeedsInput)
+    assert [m.name for m in outcome.missing] == ["last_name"]
+
+
+def test_unknown_and_disabled_actions(clock: Clock) -> None:
+    conversation = Conversation(
+        employee=Employee(actions=frozenset({"search_contact", "create_case"})), clock=clock
+    )
+    assert set(conversation.tools) == {"search_contact", "create_case"}
+    disabled = step(conversation, call("delete_contact", {"id": JOHN}))
+    assert isinstance(disabled, Rejected)
+    assert "not enabled" in outcome_text(disabled)
+    unknown = step(conversation, call("create_cases", {}))
+    assert "Did you mean: create_case" in outcome_text(unknown)
+
+
+def test_delete_needs_confirmation_of_the_same_call(conversation: Conversation) -> None:
+    conversation.results["search_contact"] = ok(
+        "search_contact", [{"id": JOHN}], [{"id": JOHN, "Full_Name": "John Smith"}]
+    )
+    first = step(conversation, call("delete_contact", {"id": JOHN}))
+    assert isinstance(first, NeedsConfirmation)
+    assert "John Smith" in first.summary
+    assert '"confirmed": true' in first.to_model()["instruction"]
+    # Confirming a different record does not count as confirming this one.
+    other = step(conversation, call("delete_contact", {"id": "123", "confirmed": True}))
+    assert isinstance(other, NeedsConfirmation)
+    again = step(conversation, call("delete_contact", {"id": "123", "confirmed": True}))
+    assert isinstance(again, Ready)
+    assert again.request.arguments == {"id": "123"}
+
+
+def test_confirmed_on_the_first_call_still_asks(conversation: Conversation) -> None:
+    outcome = step(conversation, call("delete_contact", {"id": JOHN, "confirmed": True}))
+    assert isinstance(outcome, NeedsConfirmation)
+
+
+def test_the_same_write_is_not_run_twice(conversation: Conversation) -> None:
+    ready = step(
+        conversation, call("create_task", {"subject": "Call back", "due_date": "2026-11-29"})
+    )
+    assert isinstance(ready, Ready)
+    conversation.record(ready, ok("create_task", {"id": "1"}))
+    repeated = step(
+        conversation, call("create_task", {"subject": "Call back", "due_date": "2026-11-29"})
+    )
+    assert isinstance(repeated, Repeated)
+    assert repeated.to_model()["status"] == "already_done"
+    different = step(
+        conversation, call("create_task", {"subject": "Call back", "due_date": "2026-11-30"})
+    )
+    assert isinstance(different, Ready)
+    # Reads are never guarded.
+    search = step(conversation, call("search_task", {"query": "Call back"}))
+    conversation.record(search, ok("search_task", []))
+    assert isinstance(step(conversation, call("search_task", {"query": "Call back"})), Ready)
+
+
+def test_an_unknown_outcome_blocks_the_retry_until_a_search(conversation: Conversation) -> None:
+    ready = step(conversation, call("create_case", {"subject": "Order issue"}))
+    unknown = ActionResult(action="create_case", status="error", code=OUTCOME_UNKNOWN)
+    conversation.record(ready, unknown)
+    blocked = step(conversation, call("create_case", {"subject": "Order issue"}))
+    assert isinstance(blocked, Repeated)
+    assert "Search for the record first" in blocked.to_model()["message"]
+    search = step(conversation, call("search_case", {"query": "Order issue"}))
+    conversation.record(search, ok("search_case", []))
+    assert isinstance(step(conversation, call("create_case", {"subject": "Order issue"})), Ready)
+
+
+def test_chaining_an_earlier_result(conversation: Conversation) -> None:
+    search = step(conversation, call("search_contact", {"query": "John Smith"}))
+    conversation.record(
+        search, ok("search_contact", [{"id": JOHN}], [{"id": JOHN, "Full_Name": "John Smith"}])
+    )
+    task = step(
+        conversation,
+        call("create_task", {"subject": "Send invoice", "contact_id": "{{search_contact.id}}"}),
+    )
+    assert isinstance(task, Ready)
+    assert task.request.arguments["contact_id"] == JOHN
+    missing = step(
+        conversation, call("create_task", {"subject": "x", "contact_id": "{{get_deal.id}}"})
+    )
+    assert isinstance(missing, Rejected)
+    assert "get_deal" in outcome_text(missing)
+
+
+def test_call_duration_and_start_come_from_the_clock(
+    conversation: Conversation, clock: Clock
+) -> None:
+    clock.now += timedelta(minutes=3, seconds=25)
+    outcome = step(
+        conversation,
+        call("log_call", {"subject": "Inbound - order inquiry", "call_type": "inbound"}),
+    )
+    assert isinstance(outcome, Ready)
+    assert outcome.request.arguments["call_type"] == "Inbound"
+    assert outcome.request.arguments["start_time"] == "2026-11-28T10:00:00-05:00"
+    assert outcome.request.arguments["duration"] == "03:25"
+
+
+def test_event_defaults_follow_the_start(conversation: Conversation) -> None:
+    outcome = step(
+        conversation,
+        call("create_event", {"title": "Callback - John Smith", "start": "2026-11-29T14:00"}),
+    )
+    assert isinstance(outcome, Ready)
+    assert outcome.request.arguments["start"] == "2026-11-29T14:00:00-05:00"
+    assert outcome.request.arguments["end"] == "2026-11-29T14:30:00-05:00"
+    assert outcome.request.arguments["remind_minutes"] == 15
+
+
+def test_employee_defaults_and_variables(clock: Clock) -> None:
+    employee = Employee(
+        defaults={"create_case": {"priority": "High"}},
+        variables={"service_id": "111", "owner_id": "222"},
+    )
+    conversation = Conversation(employee=employee, clock=clock)
+    case = step(conversation, call("create_case", {"subject": "x"}))
+    assert isinstance(case, Ready) and case.request.arguments["priority"] == "High"
+    booking = step(
+        conversation,
+        call("schedule_appointment", {"customer_id": JOHN, "start": "2026-12-01T10:00:00Z"}),
+    )
+    assert isinstance(booking, Ready)
+    assert (booking.request.arguments["service_id"], booking.request.arguments["owner_id"]) == (
+        "111",
+        "222",
+    )
+
+
+def test_appointment_at_the_clients_address_asks_for_it(conversation: Conversation) -> None:
+    conversation.variables.update(service_id="111", owner_id="222")
+    outcome = step(
+        conversation,
+        call(
+            "schedule_appointment",
+            {"customer_id": JOHN, "start": "2026-12-01T10:00:00Z", "location": "Client Address"},
+        ),
+    )
+    assert isinstance(outcome, NeedsInput)
+    assert [m.name for m in outcome.missing] == ["address"]
+
+
+def test_reset_forgets_state_but_keeps_variables(conversation: Conversation) -> None:
+    step(conversation, call("create_lead", {"last_name": "Doe"}))
+    assert conversation.pending
+    conversation.reset()
+    assert not conversation.pending and not conversation.results
+    assert conversation.variables["call_id"] == "CA-1"
