@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -14,17 +13,7 @@ from zoho_tools.config import Settings, config_file, load_settings
 from .conftest import START
 
 
-@pytest.fixture(autouse=True)
-def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """No ZOHO_TOOLS_* variable from the machine running the tests, and a config file of our own."""
-    for name in [n for n in os.environ if n.startswith("ZOHO_TOOLS_")]:
-        monkeypatch.delenv(name)
-    path = tmp_path / "config.toml"
-    monkeypatch.setenv("ZOHO_TOOLS_CONFIG", str(path))
-    return path
-
-
-def test_defaults(isolated: Path) -> None:
+def test_defaults(isolated_config: Path) -> None:
     settings = load_settings()
     assert settings.region == "US"
     assert settings.accounts_server == "https://accounts.zoho.com"
@@ -34,13 +23,13 @@ def test_defaults(isolated: Path) -> None:
     assert (settings.request_timeout, settings.retry_budget) == (8.0, 6.0)
     assert (settings.time_zone, settings.country) == ("UTC", "US")
     assert settings.api_base is None and settings.accounts_url is None
-    assert config_file() == isolated
+    assert config_file() == isolated_config
 
 
 def test_file_then_environment_then_arguments(
-    isolated: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    isolated_config: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    isolated.write_text(
+    isolated_config.write_text(
         'region = "eu"\n'
         'client_id = "1000.FILE"\n'
         'client_secret = "file-SECRET"\n'

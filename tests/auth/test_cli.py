@@ -1,0 +1,224 @@
+"""``zoho-tools connect``, ``status`` and ``disconnect`` against a served sandbox."""
+
+from __future__ import annotations
+
+import asyncio
+import stat
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner, Result
+
+from zoho_tools.auth.errors import InvalidGrant
+from zoho_tools.auth.oauth import OAuthClient
+from zoho_tools.auth.store import FileTokenStore
+from zoho_tools.auth.tokens import TokenSet
+from zoho_tools.cli import main
+from zoho_tools.sandbox import Sandbox
+
+from .helpers import Browser, Served, self_client_code
+
+ID, SECRET = Sandbox.DEMO_CLIENT_ID, Sandbox.DEMO_CLIENT_SECRET
+
+
+@pytest.fixture
+def home() -> Iterator[Served]:
+    sb = Sandbox()
+    with sb.serve() as server:
+        yield Served(sb, server)
+
+
+@pytest.fixture
+def tokens(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Where the commands keep the tokens (a directory they have to create)."""
+    path = tmp_path / "state" / "tokens.json"
+    monkeypatch.setenv("ZOHO_TOOLS_TOKEN_STORE", str(path))
+    return path
+
+
+def invoke(*args: str, browser: Browser | None = None, input: str | None = None) -> Result:
+    obj = {"open_browser": browser.open} if browser else None
+    return CliRunner().invoke(main, list(args), obj=obj, input=input)
+
+
+def connect_args(home: Served, *extra: str) -> list[str]:
+    return ["connect", "--accounts-url", home.url, "--port", "0", "--timeout", "30", *extra]
+
+
+def test_connect_status_disconnect(home: Served, tokens: Path) -> None:
+    browser = Browser()
+    result = invoke(
+        *connect_args(home, "--client-id", ID, "--client-secret", SECRET), browser=browser
+    )
+    browser.join()
+    assert result.exit_code == 0, result.output
+    assert "Connected to Zoho CRM as Avery Chen <avery.chen@zylker.example>." in result.output
+    assert f"API domain:       {home.url}" in result.output
+    assert f"Tokens stored in: {tokens}" in result.output
+    assert "Data centre:      custom" in result.output
+    assert browser.opened[0] in result.output  # the URL is printed too
+    assert stat.S_IMODE(tokens.stat().st_mode) == 0o600
+    stored = FileTokenStore(tokens).load()
+    assert stored is not None and stored.refresh_token
+    assert SECRET not in result.output and stored.access_token not in result.output
+
+    result = invoke("status")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Connected to Zoho CRM.")
+    for expected in (
+        f"Accounts server:  {home.url}",
+        "ZohoCRM.modules.ALL, ZohoCRM.settings.ALL",
+        "expires in 60 min; refreshed automatically",
+        f"Client id:        {ID}",
+        str(tokens),
+    ):
+        assert expected in result.output
+    for secret in (SECRET, stored.access_token, stored.refresh_token):
+        assert secret not in result.output
+
+    result = invoke("disconnect")
+    assert result.exit_code == 0, result.output
+    assert "revoked" in result.output
+    assert [e.status for e in home.sb.log.matching("POST", "/oauth/v2/token/revoke")] == [200]
+    assert not tokens.exists()
+
+    result = invoke("status")
+    assert result.exit_code == 1
+    assert "Not connected to Zoho CRM. Run `zoho-tools connect`." in result.output
+
+    # Revoked at Zoho: refreshing with the old refresh token now fails.
+    async def refresh() -> None:
+        async with httpx.AsyncClient() as http:
+            oauth = OAuthClient(ID, SECRET, accounts_server=home.url, http=http)
+            await oauth.refresh(stored)
+
+    with pytest.raises(InvalidGrant, match="zoho-tools connect"):
+        asyncio.run(refresh())
+
+
+def test_connect_prompts_for_a_missing_secret_without_echoing_it(
+    home: Served, tokens: Path
+) -> None:
+    browser = Browser()
+    result = invoke(*connect_args(home, "--client-id", ID), browser=browser, input=f"{SECRET}\n")
+    browser.join()
+    assert result.exit_code == 0, result.output
+    assert "Client secret:" in result.output
+    assert SECRET not in result.output
+
+
+def test_connect_takes_the_client_from_the_environment(
+    home: Served, tokens: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ZOHO_TOOLS_CLIENT_ID", ID)
+    monkeypatch.setenv("ZOHO_TOOLS_CLIENT_SECRET", SECRET)
+    browser = Browser()
+    result = invoke(*connect_args(home, "--no-browser"), browser=browser)
+    assert result.exit_code == 1  # nobody opened the printed URL
+    assert browser.opened == []
+    assert "Open this URL" in result.output
+    assert "nobody completed the consent" in result.output
+
+
+def test_self_client(home: Served, tokens: Path) -> None:
+    code = self_client_code(home.sb)
+    result = invoke(
+        "connect", "--self-client", "--code", code, "--client-id", ID, "--client-secret", SECRET,
+        "--accounts-url", home.url,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Connected to Zoho CRM as Avery Chen" in result.output
+    assert FileTokenStore(tokens).load() is not None
+    assert code not in result.output
+
+    again = invoke(
+        "connect", "--self-client", "--code", code, "--client-id", ID, "--client-secret", SECRET,
+        "--accounts-url", home.url,
+    )  # fmt: skip
+    assert again.exit_code == 1
+    assert "Error: " in again.output and "already used or has expired" in again.output
+
+
+def test_usage_errors(tokens: Path) -> None:
+    result = invoke("connect", "--self-client", "--client-id", ID, "--client-secret", SECRET)
+    assert result.exit_code == 2 and "--code" in result.output
+    result = invoke("connect", "--region", "mars")
+    assert result.exit_code == 2
+    assert "US, EU, IN, AU, JP, CA, CN, SA" in result.output
+
+
+def test_wrong_secret_is_explained_and_not_shown(home: Served, tokens: Path) -> None:
+    browser = Browser()
+    result = invoke(
+        *connect_args(home, "--client-id", ID, "--client-secret", "wrong-SECRET-123"),
+        browser=browser,
+    )
+    browser.join()
+    assert result.exit_code == 1
+    assert "rejected the OAuth client (invalid_client_secret)" in result.output
+    assert "wrong-SECRET-123" not in result.output
+    assert not tokens.exists()
+
+
+def test_status_names_the_data_centre_and_an_expired_token(tokens: Path) -> None:
+    now = time.time()
+    FileTokenStore(tokens).save(
+        TokenSet(
+            access_token="1000.a-SECRET",
+            refresh_token="1000.r-SECRET",
+            expires_at=now - 300,
+            api_domain="https://www.zohoapis.eu",
+            accounts_server="https://accounts.zoho.eu",
+            scopes=("ZohoCRM.modules.ALL",),
+        )
+    )
+    result = invoke("status")
+    assert result.exit_code == 0, result.output
+    assert "Data centre:      EU" in result.output
+    assert "API domain:       https://www.zohoapis.eu" in result.output
+    assert "expired 5 min ago; refreshed automatically" in result.output
+    assert "SECRET" not in result.output
+
+
+def test_status_without_a_refresh_token_and_expired_is_not_connected(tokens: Path) -> None:
+    FileTokenStore(tokens).save(
+        TokenSet(
+            access_token="1000.a-SECRET",
+            refresh_token=None,
+            expires_at=time.time() - 10,
+            api_domain="https://www.zohoapis.com",
+            accounts_server="https://accounts.zoho.com",
+        )
+    )
+    result = invoke("status")
+    assert result.exit_code == 1
+    assert "cannot be refreshed" in result.output
+
+
+def test_disconnect_forgets_even_when_zoho_does_not_revoke(home: Served, tokens: Path) -> None:
+    token = TokenSet.from_response(home.sb.issue_token(), accounts_server=home.url, now=time.time())
+    with httpx.Client() as http:  # already revoked elsewhere: Zoho answers 400
+        http.post(f"{home.url}/oauth/v2/token/revoke", data={"token": token.refresh_token})
+    FileTokenStore(tokens).save(token)
+    result = invoke("disconnect")
+    assert result.exit_code == 1
+    assert "Forgot the stored tokens, but Zoho did not revoke them" in result.output
+    assert not tokens.exists()
+    assert token.refresh_token not in result.output
+
+    result = invoke("disconnect")
+    assert result.exit_code == 0
+    assert "nothing to disconnect" in result.output
+
+
+def test_invalid_configuration_is_reported_without_values(
+    tokens: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ZOHO_TOOLS_REQUEST_TIMEOUT", "soon-SECRET")
+    result = invoke("status")
+    assert result.exit_code == 1
+    assert "invalid configuration: request_timeout" in result.output
+    assert "soon-SECRET" not in result.output
