@@ -22,7 +22,7 @@ def names(response: httpx.Response, key: str = "Full_Name") -> list[str]:
     return [record[key] for record in response.json()["data"]]
 
 
-# --- word, email, phone ------------------------------------------------------------------------------
+# --- word, email, phone -----------------------------------------------------------------------
 
 
 def test_word_search_finds_john_smith(client: httpx.Client) -> None:
@@ -101,7 +101,7 @@ def test_phone_matching_rule(query: str, stored: str, match: bool) -> None:
     assert phones_match(query, stored) is match
 
 
-# --- criteria ------------------------------------------------------------------------------------------
+# --- criteria ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ def error(client: httpx.Client, module: str, record: dict[str, Any]) -> dict[str
     return result
 
 
-# --- mandatory fields ---------------------------------------------------------------------------
+# --- mandatory fields -------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -91,7 +91,7 @@ def test_record_that_is_not_an_object(empty_client: httpx.Client) -> None:
     )
 
 
-# --- types and formats ------------------------------------------------------------------------------
+# --- types and formats ------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -225,7 +225,7 @@ def test_unknown_and_read_only_fields_are_ignored_but_logged(
     )
 
 
-# --- lookups ---------------------------------------------------------------------------------------
+# --- lookups ----------------------------------------------------------------------------------
 
 
 def test_lookup_as_a_bare_id_is_invalid_data_jsonobject(client: httpx.Client, sb: Sandbox) -> None:
@@ -281,7 +281,7 @@ def test_owner_must_be_an_active_user(client: httpx.Client, sb: Sandbox) -> None
     assert one(sb, "Contacts", Last_Name="B")["Owner"]["name"] == other["full_name"]
 
 
-# --- uniqueness ---------------------------------------------------------------------------------------
+# --- uniqueness -------------------------------------------------------------------------------
 
 
 def test_duplicate_unique_field_names_the_existing_record(
@@ -319,7 +319,7 @@ def test_updating_a_record_to_its_own_unique_value_is_fine(
     assert response.status_code == 200
 
 
-# --- calls ----------------------------------------------------------------------------------------------
+# --- calls ------------------------------------------------------------------------------------
 
 
 def call(**fields: Any) -> dict[str, Any]:
@@ -389,7 +389,7 @@ def test_call_type_cannot_be_updated(empty_client: httpx.Client, empty: Sandbox)
     assert one(empty, "Calls", Subject="Follow-up")["Call_Type"] == "Outbound"
 
 
-# --- activities: Who_Id / What_Id ---------------------------------------------------------------------------
+# --- activities: Who_Id / What_Id -------------------------------------------------------------
 
 
 def test_task_what_id_needs_se_module(client: httpx.Client, sb: Sandbox) -> None:
@@ -459,7 +459,7 @@ def test_event_participants_limit(client: httpx.Client) -> None:
     )
 
 
-# --- notes ---------------------------------------------------------------------------------------------
+# --- notes ------------------------------------------------------------------------------------
 
 
 def test_note_with_v7_parent_object(client: httpx.Client, sb: Sandbox) -> None:
@@ -529,7 +529,7 @@ def test_unknown_parent_says_related_id(client: httpx.Client) -> None:
     )
 
 
-# --- quotes -------------------------------------------------------------------------------------------------
+# --- quotes -----------------------------------------------------------------------------------
 
 
 def test_quote_line_items_reference_existing_products(client: httpx.Client, sb: Sandbox) -> None:
@@ -616,7 +616,7 @@ def test_quote_line_items_update_like_a_subform(client: httpx.Client, sb: Sandbo
     ]
 
 
-# --- deals --------------------------------------------------------------------------------------------------
+# --- deals ------------------------------------------------------------------------------------
 
 
 def test_deal_probability_follows_stage_and_is_bounded(client: httpx.Client, sb: Sandbox) -> None:
@@ -655,7 +655,7 @@ def test_case_picklists(client: httpx.Client) -> None:
     )
 
 
-# --- appointments -----------------------------------------------------------------------------------------
+# --- appointments -----------------------------------------------------------------------------
 
 
 def appointment(sb: Sandbox, **fields: Any) -> dict[str, Any]:

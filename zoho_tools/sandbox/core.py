@@ -282,6 +282,16 @@ class Sandbox:
                 raise ValueError(f"no user with id {user!r}")
             return self._oauth.issue_token(scopes, user, self.base_url)
 
+    def self_client_code(
+        self, scopes: Iterable[str] | str | None = None, user_id: str | None = None
+    ) -> str:
+        """A Self Client grant code (as Zoho's API console shows one) for the demo client.
+
+        One-time, valid 120 s, bound to no redirect URI; exchanging it yields a refresh token.
+        """
+        with self._lock, self._store.transaction():
+            return self._oauth.self_client_code(scopes, user_id or self._org.current_user_id)
+
     # --- inspection and setup for tests ---------------------------------------------------
 
     @property

@@ -14,6 +14,7 @@ Behaviour (reference, section 1):
   (unknown client id), ``invalid_client_secret``, ``invalid_code`` (unknown, expired or used
   code; unknown or revoked refresh token), ``invalid_redirect_uri`` (redirect_uri differs from
   the authorization request, [UNVERIFIED]) and ``unsupported_grant_type`` ([UNVERIFIED]).
+  Self Client codes (:meth:`OAuthServer.self_client_code`) are exchanged without redirect_uri.
 - Refresh throttle: more than ``refresh_limit`` refreshes within ``refresh_window`` seconds for
   one refresh token answers HTTP 400 (third-party report; [UNVERIFIED] by Zoho) with Zoho's
   ``{"error_description": "You have made too many requests continuously. Please try again after
@@ -148,6 +149,21 @@ class OAuthServer:
         access = self._new_access_token(client_id, user_id, scope_list, refresh)
         return self._token_body(access, refresh, scope_list, api_domain)
 
+    def self_client_code(
+        self, scopes: Iterable[str] | str | None, user_id: str, client_id: str = DEMO_CLIENT_ID
+    ) -> str:
+        """A grant code as Zoho's API console makes for a Self Client: no redirect URI, offline."""
+        code = new_token()
+        self.codes[code] = {
+            "client_id": client_id,
+            "redirect_uri": None,
+            "scopes": list(_scope_tuple(scopes)),
+            "user_id": user_id,
+            "offline": True,
+            "expires_at": self.org.clock() + CODE_TTL,
+        }
+        return code
+
     def authenticate(self, header: str | None) -> TokenInfo:
         """The token in an ``Authorization`` header, or the Zoho error for it."""
         scheme, _, token = (header or "").strip().partition(" ")
@@ -231,8 +247,8 @@ class OAuthServer:
         code = self.codes.get(code_value)
         if code is None or code["client_id"] != client_id or code["expires_at"] <= self.org.clock():
             return _token_error("invalid_code")
-        if params.get("redirect_uri") != code["redirect_uri"]:
-            return _token_error("invalid_redirect_uri")
+        if code["redirect_uri"] is not None and params.get("redirect_uri") != code["redirect_uri"]:
+            return _token_error("invalid_redirect_uri")  # Self Client codes have no redirect
         del self.codes[code_value]
         scopes = tuple(code["scopes"])
         refresh = None

@@ -33,6 +33,8 @@ _SKIPPED_HEADERS = frozenset({"content-length", "transfer-encoding", "connection
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default backlog of 5 resets bursts of concurrent clients (benchmarks).
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], sandbox: Sandbox) -> None:
         super().__init__(address, _Handler)
