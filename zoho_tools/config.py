@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 from pydantic import Field, SecretStr, field_validator
@@ -27,6 +28,9 @@ from pydantic_settings import (
 )
 
 from zoho_tools.auth.regions import DEFAULT_REGION, Region, region
+
+if TYPE_CHECKING:
+    from zoho_tools.auth.tokens import TokenSet
 
 APP_NAME = "zoho-tools"
 CONFIG_ENV = "ZOHO_TOOLS_CONFIG"
@@ -114,9 +118,8 @@ class Settings(BaseSettings):
         return None
 
     def credentials_present(self) -> bool:
-        """Whether Zoho can be called: stored tokens that can be refreshed (the client id and
-        secret are configured, or stored with the tokens by ``zoho-tools connect``), or a stored
-        access token that has not expired yet. A corrupt token file counts as absent."""
+        """Whether Zoho can be called: stored tokens that :meth:`can_refresh`, or a stored access
+        token that has not expired yet. A corrupt token file counts as absent."""
         import time
 
         from zoho_tools.auth.store import FileTokenStore, TokenStoreError
@@ -127,10 +130,13 @@ class Settings(BaseSettings):
             return False
         if token is None:
             return False
-        refreshable = token.refresh_token is not None and (
-            self.client_credentials() is not None or bool(token.client_id and token.client_secret)
-        )
-        return refreshable or not token.expires_within(0, time.time())
+        return self.can_refresh(token) or not token.expires_within(0, time.time())
+
+    def can_refresh(self, token: TokenSet) -> bool:
+        """Whether ``token`` can be refreshed: it has a refresh token, and the client id and
+        secret are configured or were stored with it by ``zoho-tools connect``."""
+        has_client = bool(token.client_id and token.client_secret)
+        return bool(token.refresh_token) and (has_client or self.client_credentials() is not None)
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -164,15 +164,16 @@ def test_wrong_secret_is_explained_and_not_shown(home: Served, tokens: Path) -> 
 
 
 def test_status_names_the_data_centre_and_an_expired_token(tokens: Path) -> None:
-    now = time.time()
     FileTokenStore(tokens).save(
         TokenSet(
             access_token="1000.a-SECRET",
             refresh_token="1000.r-SECRET",
-            expires_at=now - 300,
+            expires_at=time.time() - 300,
             api_domain="https://www.zohoapis.eu",
             accounts_server="https://accounts.zoho.eu",
             scopes=("ZohoCRM.modules.ALL",),
+            client_id="1000.CLIENT",
+            client_secret="client-SECRET",
         )
     )
     result = invoke("status")
@@ -183,11 +184,20 @@ def test_status_names_the_data_centre_and_an_expired_token(tokens: Path) -> None
     assert "SECRET" not in result.output
 
 
-def test_status_without_a_refresh_token_and_expired_is_not_connected(tokens: Path) -> None:
+@pytest.mark.parametrize(
+    ("refresh_token", "why"),
+    [
+        (None, "no refresh token"),
+        ("1000.r-SECRET", "cannot be refreshed: no client id and secret configured"),
+    ],
+)
+def test_an_expired_token_that_cannot_be_refreshed_is_not_connected(
+    tokens: Path, refresh_token: str | None, why: str
+) -> None:
     FileTokenStore(tokens).save(
         TokenSet(
             access_token="1000.a-SECRET",
-            refresh_token=None,
+            refresh_token=refresh_token,
             expires_at=time.time() - 10,
             api_domain="https://www.zohoapis.com",
             accounts_server="https://accounts.zoho.com",
@@ -195,7 +205,9 @@ def test_status_without_a_refresh_token_and_expired_is_not_connected(tokens: Pat
     )
     result = invoke("status")
     assert result.exit_code == 1
-    assert "cannot be refreshed" in result.output
+    assert "Not connected: the access token has expired and cannot be refreshed." in result.output
+    assert why in result.output
+    assert "SECRET" not in result.output
 
 
 def test_disconnect_forgets_even_when_zoho_does_not_revoke(home: Served, tokens: Path) -> None:

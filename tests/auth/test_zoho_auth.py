@@ -15,7 +15,7 @@ from zoho_tools.auth.errors import InvalidGrant, NotConnected, RefreshThrottled
 from zoho_tools.auth.oauth import OAuthClient
 from zoho_tools.auth.store import FileTokenStore, MemoryTokenStore, TokenStore
 from zoho_tools.auth.tokens import TokenSet
-from zoho_tools.auth.zoho_auth import StaticTokenAuth, ZohoAuth
+from zoho_tools.auth.zoho_auth import StaticTokenAuth, ZohoAuth, sandbox_auth
 from zoho_tools.sandbox import Sandbox
 
 from .conftest import Clock
@@ -380,3 +380,15 @@ async def test_static_token_auth(sb: Sandbox, clock: Clock) -> None:
     assert token["access_token"] not in repr(auth)
     async with httpx.AsyncClient(auth=auth, transport=sb.async_transport()) as api:
         assert (await api.get(f"{sb.base_url}{CURRENT_USER}")).status_code == 200
+
+
+async def test_sandbox_auth_follows_the_sandbox_clock(sb: Sandbox, clock: Clock) -> None:
+    async with httpx.AsyncClient(transport=sb.async_transport()) as http:
+        auth = sandbox_auth(sb, http=http)
+        assert auth.api_domain == sb.base_url
+        async with httpx.AsyncClient(auth=auth, transport=sb.async_transport()) as api:
+            assert (await api.get(f"{auth.api_domain}{CURRENT_USER}")).status_code == 200
+            clock.advance(3600)  # the sandbox's clock is the auth's clock
+            assert (await api.get(f"{auth.api_domain}{CURRENT_USER}")).status_code == 200
+    assert token_requests(sb) == 1
+    assert [e.status for e in sb.log.matching("GET", CURRENT_USER)] == [200, 200]

@@ -37,6 +37,7 @@ _EXPORTS = {
     "StaticTokenAuth": "zoho_auth",
     "ZohoAuth": "zoho_auth",
     "auth_from_settings": "zoho_auth",
+    "sandbox_auth": "zoho_auth",
 }
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "auth_from_settings",
     "region",
     "region_for_accounts_server",
+    "sandbox_auth",
 ]
 
 if TYPE_CHECKING:
@@ -72,7 +74,12 @@ if TYPE_CHECKING:
     from zoho_tools.auth.regions import REGIONS, Region, region, region_for_accounts_server
     from zoho_tools.auth.store import FileTokenStore, MemoryTokenStore, TokenStore, TokenStoreError
     from zoho_tools.auth.tokens import TokenSet
-    from zoho_tools.auth.zoho_auth import StaticTokenAuth, ZohoAuth, auth_from_settings
+    from zoho_tools.auth.zoho_auth import (
+        StaticTokenAuth,
+        ZohoAuth,
+        auth_from_settings,
+        sandbox_auth,
+    )
 
 
 def __getattr__(name: str) -> Any:

@@ -22,7 +22,7 @@ import logging
 import threading
 import time
 import weakref
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterable
 from typing import TYPE_CHECKING
 
 import httpx
@@ -34,6 +34,7 @@ from zoho_tools.auth.tokens import TokenSet
 
 if TYPE_CHECKING:
     from zoho_tools.config import Settings
+    from zoho_tools.sandbox import Sandbox
 
 log = logging.getLogger("zoho_tools.auth")
 
@@ -269,6 +270,35 @@ def auth_from_settings(
 
     client_id, secret = settings.client_credentials() or ("", "")
     oauth = OAuthClient(
-        client_id, secret, accounts_server=settings.accounts_server, http=http, clock=clock
+        client_id,
+        secret,
+        accounts_server=settings.accounts_server,
+        http=http,
+        clock=clock,
+        timeout=settings.request_timeout,
     )
     return ZohoAuth(FileTokenStore(settings.token_store), oauth, clock=clock)
+
+
+def sandbox_auth(
+    sandbox: Sandbox,
+    *,
+    http: httpx.AsyncClient,
+    scopes: Iterable[str] | None = None,
+    clock: Callable[[], float] | None = None,
+) -> ZohoAuth:
+    """The auth for the embedded sandbox: a token of its demo client, kept in memory.
+
+    ``http`` carries the refreshes; give it ``transport=sandbox.async_transport()`` (or nothing,
+    for a sandbox served on loopback). ``clock`` defaults to the sandbox's, so a test that moves
+    the sandbox's clock expires the token for both sides.
+    """
+    from zoho_tools.auth.store import MemoryTokenStore
+
+    clock = clock or sandbox.clock
+    client_id, secret = sandbox.DEMO_CLIENT_ID, sandbox.DEMO_CLIENT_SECRET
+    token = TokenSet.from_response(
+        sandbox.issue_token(scopes), accounts_server=sandbox.base_url, now=clock()
+    )
+    oauth = OAuthClient(client_id, secret, accounts_server=sandbox.base_url, http=http, clock=clock)
+    return ZohoAuth(MemoryTokenStore(token), oauth, clock=clock)

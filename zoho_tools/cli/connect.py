@@ -135,7 +135,7 @@ def connect(
 
     token, who = _run(run())
     click.echo(f"Connected to Zoho CRM{f' as {who}' if who else ''}.")
-    _describe(token, settings.token_store)
+    _describe(token, settings.token_store, refreshable=bool(token.refresh_token))
 
 
 @click.command()
@@ -152,14 +152,14 @@ def status() -> None:
         click.echo("Not connected to Zoho CRM. Run `zoho-tools connect`.")
         click.echo(f"  Tokens would be stored in: {settings.token_store}")
         raise SystemExit(1)
-    left = token.expires_at - time.time()
-    if left <= 0 and not token.refresh_token:
+    refreshable = settings.can_refresh(token)
+    if not refreshable and token.expires_within(0, time.time()):
         click.echo("Not connected: the access token has expired and cannot be refreshed.")
         click.echo("  Run `zoho-tools connect`.")
-        _describe(token, settings.token_store)
+        _describe(token, settings.token_store, refreshable)
         raise SystemExit(1)
     click.echo("Connected to Zoho CRM.")
-    _describe(token, settings.token_store)
+    _describe(token, settings.token_store, refreshable)
 
 
 @click.command()
@@ -220,7 +220,7 @@ def _run(coro: Coroutine[Any, Any, T]) -> T:
         raise click.ClickException(str(exc)) from None
 
 
-def _describe(token: TokenSet, where: Path) -> None:
+def _describe(token: TokenSet, where: Path, refreshable: bool) -> None:
     from zoho_tools.auth.regions import region_for_accounts_server
 
     dc = region_for_accounts_server(token.accounts_server)
@@ -229,7 +229,7 @@ def _describe(token: TokenSet, where: Path) -> None:
         "API domain": token.api_domain,
         "Accounts server": token.accounts_server,
         "Scopes": ", ".join(token.scopes) or "(not reported by Zoho)",
-        "Access token": _expiry(token.expires_at - time.time(), bool(token.refresh_token)),
+        "Access token": _expiry(token, refreshable),
         "Client id": token.client_id or "(not stored)",
         "Tokens stored in": where,
     }
@@ -238,8 +238,14 @@ def _describe(token: TokenSet, where: Path) -> None:
         click.echo(f"  {label + ':':<{width + 1}} {value}")
 
 
-def _expiry(left: float, refreshable: bool) -> str:
-    after = "; refreshed automatically" if refreshable else "; no refresh token"
+def _expiry(token: TokenSet, refreshable: bool) -> str:
+    left = token.expires_at - time.time()
+    if refreshable:
+        after = "; refreshed automatically"
+    elif token.refresh_token:
+        after = "; cannot be refreshed: no client id and secret configured"
+    else:
+        after = "; no refresh token"
     if left > 0:
         return f"expires in {_duration(left)}{after}"
     return f"expired {_duration(-left)} ago{after}"
