@@ -1,14 +1,14 @@
-"""Test helpers: a simulated browser, and Self Client grant tokens from the sandbox."""
+"""Test helpers: a served sandbox, and a simulated browser."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
 
-from zoho_tools.sandbox import DEFAULT_SCOPES, Sandbox, SandboxServer
+from zoho_tools.sandbox import Sandbox, SandboxServer
 
 
 @dataclass
@@ -75,25 +75,3 @@ class Browser:
                 self.final = response
         except BaseException as exc:  # re-raised by join()
             self._errors.append(exc)
-
-
-def self_client_code(sb: Sandbox, scopes: Iterable[str] = DEFAULT_SCOPES) -> str:
-    """A Self Client grant token, as the Zoho API console shows one: bound to no redirect URI.
-
-    The sandbox has no public way to mint one yet, so this writes it where its OAuth server
-    looks for codes, with the fields ``/oauth/v2/auth`` writes for a code.
-    """
-    from zoho_tools.sandbox.oauth import CODE_TTL, new_token
-
-    code = new_token()
-    user_id = sb.current_user_id
-    with sb._lock, sb._store.transaction():
-        sb._oauth.codes[code] = {
-            "client_id": Sandbox.DEMO_CLIENT_ID,
-            "redirect_uri": None,
-            "scopes": list(scopes),
-            "user_id": user_id,
-            "offline": True,
-            "expires_at": sb.clock() + CODE_TTL,
-        }
-    return code

@@ -19,7 +19,7 @@ from zoho_tools.auth.tokens import TokenSet
 from zoho_tools.cli import main
 from zoho_tools.sandbox import Sandbox
 
-from .helpers import Browser, Served, self_client_code
+from .helpers import Browser, Served
 
 ID, SECRET = Sandbox.DEMO_CLIENT_ID, Sandbox.DEMO_CLIENT_SECRET
 
@@ -124,7 +124,7 @@ def test_connect_takes_the_client_from_the_environment(
 
 
 def test_self_client(home: Served, tokens: Path) -> None:
-    code = self_client_code(home.sb)
+    code = home.sb.self_client_code()
     result = invoke(
         "connect", "--self-client", "--code", code, "--client-id", ID, "--client-secret", SECRET,
         "--accounts-url", home.url,

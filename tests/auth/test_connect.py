@@ -22,7 +22,7 @@ from zoho_tools.auth.oauth import OAuthClient
 from zoho_tools.auth.store import MemoryTokenStore
 from zoho_tools.sandbox import Sandbox
 
-from .helpers import Browser, Served, self_client_code
+from .helpers import Browser, Served
 
 
 @pytest.fixture
@@ -219,7 +219,7 @@ async def test_listener_ignores_other_paths_until_the_callback(
 
 async def test_self_client_exchange(home: Served, http: httpx.AsyncClient) -> None:
     store = MemoryTokenStore()
-    code = self_client_code(home.sb)
+    code = home.sb.self_client_code()
     token = await connect_self_client(oauth_at(home, http), store, code)
     assert store.load() == token
     assert token.refresh_token and token.api_domain == home.url
