@@ -18,6 +18,9 @@ it may extend with computed values) and whether this is an insert. Rules documen
 
 And one the sandbox adds ([UNVERIFIED] wording): Events whose ``End_DateTime`` is before
 ``Start_DateTime`` are ``DEPENDENT_MISMATCH``.
+
+Not modelled: an appointment Location that differs from its service's, service opening hours,
+reschedule/cancel bookkeeping, pipelines other than the standard one, workflows and blueprints.
 """
 
 from __future__ import annotations

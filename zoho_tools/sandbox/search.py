@@ -254,7 +254,8 @@ def _condition_predicate(org: OrgData, module: Module, cond: Condition) -> Predi
     key = _key_function(org, f, part)
     converted = [_convert(f, value, cond.api_name) for value in values]
     test = _operator_test(f, cond.operator, converted)
-    return lambda record: test(key(record.get(f.api_name) if f is not _ID_FIELD else record["id"]))
+    name = "id" if f is _ID_FIELD else f.api_name
+    return lambda record: test(key(record.get(name)))
 
 
 def _values(cond: Condition) -> tuple[str, ...]:
