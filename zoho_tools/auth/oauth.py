@@ -255,7 +255,7 @@ class OAuthClient:
                 "and no JSON object; check the accounts server URL"
             )
         if "error" in body or "access_token" not in body:
-            secrets = (self._client_secret, previous and previous.refresh_token)
+            secrets = (self._client_secret, *_secrets_of(previous))
             raise _token_error(body, grant, accounts_server, response.status_code, secrets)
         return TokenSet.from_response(
             body, accounts_server=accounts_server, now=self._clock(), previous=previous
@@ -333,6 +333,10 @@ def _describe(body: Any, *secrets: str | None) -> str:
         if secret:
             text = text.replace(secret, "<redacted>")
     return f": {text[:200]}" if text else ""
+
+
+def _secrets_of(token: TokenSet | None) -> tuple[str | None, ...]:
+    return (token.refresh_token, token.client_secret, token.access_token) if token else ()
 
 
 def _error_code(body: Any) -> str | None:
