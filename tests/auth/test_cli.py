@@ -116,7 +116,7 @@ def test_connect_takes_the_client_from_the_environment(
     monkeypatch.setenv("ZOHO_TOOLS_CLIENT_ID", ID)
     monkeypatch.setenv("ZOHO_TOOLS_CLIENT_SECRET", SECRET)
     browser = Browser()
-    result = invoke(*connect_args(home, "--no-browser"), browser=browser)
+    result = invoke(*connect_args(home, "--no-browser", "--timeout", "1"), browser=browser)
     assert result.exit_code == 1  # nobody opened the printed URL
     assert browser.opened == []
     assert "Open this URL" in result.output
