@@ -25,13 +25,14 @@ import json
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
 from zoho_tools import __version__
+from zoho_tools.auth.errors import OAuthError
 from zoho_tools.rendering import RenderedRequest, UnsafeRequest, render_request
 from zoho_tools.results import (
     DEFAULT_MAX_RECORDS,
@@ -87,6 +88,7 @@ class Executor:
     ``api_domain`` is a URL or a callable returning one (so it can follow the ``api_domain`` of
     the current token). ``auth`` is an ``httpx.Auth`` (normally :class:`~zoho_tools.auth.ZohoAuth`,
     which refreshes tokens). ``transport`` is for tests and the in-process sandbox.
+    ``resources`` are closed with the executor.
     """
 
     def __init__(
@@ -102,6 +104,7 @@ class Executor:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
         jitter: Callable[[], float] = random.random,
+        resources: Sequence[httpx.AsyncClient] = (),
     ) -> None:
         self._api_domain = api_domain
         self._api_version = api_version
@@ -110,6 +113,7 @@ class Executor:
         self._sleep = sleep
         self._clock = clock
         self._jitter = jitter
+        self._resources = tuple(resources)
         self._client = httpx.AsyncClient(
             auth=auth,
             transport=transport,
@@ -177,8 +181,6 @@ class Executor:
     async def _attempt(
         self, template: ActionTemplate, rendered: RenderedRequest
     ) -> ActionResult | tuple[_Failure, float | None]:
-        from zoho_tools.auth.oauth import OAuthError
-
         started = self._clock()
         try:
             response = await self._client.request(
@@ -214,7 +216,11 @@ class Executor:
         )
 
     async def aclose(self) -> None:
+        """Close the connection pool, and the clients given as ``resources`` (e.g. the one the
+        auth refreshes tokens with)."""
         await self._client.aclose()
+        for resource in self._resources:
+            await resource.aclose()
 
     async def __aenter__(self) -> Executor:
         return self

@@ -5,8 +5,8 @@ One syntax serves built-in templates, custom actions and values the model sends:
 - ``{{caller_phone}}``, ``{{call_id}}``, ``{{employee_id}}`` or any other call variable;
 - ``{{search_contact.id}}``: a dotted path into the latest result of an earlier action. A list is
   entered at its first element (``search_contact`` holds a list of records, ``.id`` is the first
-  record's id); keys match exactly first, then case-insensitively (``full_name`` finds
-  ``Full_Name``);
+  record's id) unless the path gives an index (``{{search_product.1.id}}``, the second record);
+  keys match exactly first, then case-insensitively (``full_name`` finds ``Full_Name``);
 - inside an action's templates, ``{{name}}`` also names one of the action's parameters.
 
 Rendering rules, applied recursively to JSON-like values:
@@ -73,6 +73,12 @@ class VariableScope:
 
 def _walk(value: Any, path: list[str]) -> Any:
     for key in path:
+        if isinstance(value, list) and key.isdigit():
+            index = int(key)
+            if index >= len(value):
+                return _ABSENT
+            value = value[index]
+            continue
         while isinstance(value, list):
             if not value:
                 return _ABSENT

@@ -94,6 +94,10 @@ def test_results_resolve_dotted_paths_first_record_and_case_insensitively() -> N
     assert SCOPE.lookup("search_contact.id") == "111"
     assert SCOPE.lookup("search_contact.full_name") == "John Smith"
     assert SCOPE.lookup("search_contact.Account_Name.id") == "9"
+    two = VariableScope(results={"search_product": [{"id": "1"}, {"id": "2"}]})
+    assert (two.lookup("search_product.id"), two.lookup("search_product.1.id")) == ("1", "2")
+    with pytest.raises(MissingVariable, match=r"has no field '2\.id'"):
+        two.lookup("search_product.2.id")
     with pytest.raises(MissingVariable, match="has no field 'Email'"):
         SCOPE.lookup("search_contact.Email")
     with pytest.raises(MissingVariable, match="refers to 'create_case', which has no result"):

@@ -18,13 +18,13 @@ def main() -> None:
 
 
 def _register() -> None:
+    from zoho_tools.cli.chat import chat
     from zoho_tools.cli.connect import connect, disconnect, status
+    from zoho_tools.cli.demo import demo
     from zoho_tools.cli.sandbox import sandbox
     from zoho_tools.cli.tools import tools
 
-    main.add_command(sandbox)
-    main.add_command(tools)
-    for command in (connect, status, disconnect):
+    for command in (demo, chat, tools, sandbox, connect, status, disconnect):
         main.add_command(command)
 
 

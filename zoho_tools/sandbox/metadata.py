@@ -24,8 +24,9 @@ Decisions where Zoho is not documented or the org is configurable (reference, se
 - Composite data types whose Zoho name is not documented use these names: ``What_Id`` is a
   ``lookup`` whose module is given by the record's ``$se_module``; Notes ``Parent_Id`` and
   Appointments ``Appointment_For`` are ``multi_module_lookup``; Events ``Participants`` is
-  ``participants``; Tasks/Calls/Events ``Remind_At`` and ``Recurring_Activity`` are ``ALARM``
-  and ``RRULE`` (stored as sent); Appointments ``Remind_At`` is ``event_reminder``.
+  ``participants``; Tasks/Calls ``Remind_At`` and ``Recurring_Activity`` are ``ALARM`` and
+  ``RRULE`` (stored as sent); Events and Appointments ``Remind_At`` is ``event_reminder`` (a list
+  of ``{"unit", "period"}``, as the v7 Insert Records page shows for Meetings).
 - ``Services__s`` (undocumented field list) has Service_Name, Duration (minutes), Price,
   Location, Members (users allowed to own its appointments), Status and Description.
 - The Tasks ``Status`` values use Zoho's UI spelling "Waiting for input"; Calls
@@ -521,7 +522,8 @@ _EVENTS = (
     text("Venue", 255),
     *_activity_links(("Contacts",)),
     _f("Participants", PARTICIPANTS),
-    _f("Remind_At", ALARM),
+    # v7 Insert Records (Meetings): a list of {"unit": 15, "period": "minutes"}.
+    _f("Remind_At", REMINDERS),
     _f("Recurring_Activity", RRULE),
     textarea("Description"),
 )

@@ -1,0 +1,87 @@
+"""The agent's model over the OpenAI SDK's Chat Completions: any OpenAI-compatible server.
+
+Streaming is on by default: text reaches ``on_text`` as it arrives (a voice agent starts speaking
+sooner), and tool-call fragments are assembled by their index. Parallel tool calls are allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from zoho_tools.agent.llm import AssistantTurn, Message, TextSink
+from zoho_tools.orchestrator import ToolCall
+
+if TYPE_CHECKING:
+    from openai import AsyncOpenAI
+
+
+class OpenAIChatLLM:
+    """An :class:`~zoho_tools.agent.llm.LLM` backed by ``client.chat.completions.create``."""
+
+    def __init__(
+        self,
+        client: AsyncOpenAI,
+        model: str,
+        *,
+        stream: bool = True,
+        parallel_tool_calls: bool = True,
+        temperature: float | None = None,
+    ) -> None:
+        self._client = client
+        self.model = model
+        self._stream = stream
+        self._parallel = parallel_tool_calls
+        self._temperature = temperature
+
+    async def complete(
+        self,
+        messages: Sequence[Message],
+        tools: Sequence[dict[str, Any]],
+        *,
+        on_text: TextSink | None = None,
+    ) -> AssistantTurn:
+        options: dict[str, Any] = {"model": self.model, "messages": list(messages)}
+        if tools:
+            options["tools"] = list(tools)
+            options["parallel_tool_calls"] = self._parallel
+        if self._temperature is not None:
+            options["temperature"] = self._temperature
+        if not self._stream:
+            completion = await self._client.chat.completions.create(**options)
+            message = completion.choices[0].message
+            if message.content and on_text:
+                on_text(message.content)
+            calls = tuple(
+                ToolCall(name=c.function.name, arguments=c.function.arguments, id=c.id)
+                for c in message.tool_calls or ()
+                if c.type == "function"
+            )
+            return AssistantTurn(text=message.content or "", tool_calls=calls)
+        return await self._streamed(options, on_text)
+
+    async def _streamed(self, options: dict[str, Any], on_text: TextSink | None) -> AssistantTurn:
+        text: list[str] = []
+        calls: dict[int, dict[str, str]] = {}
+        stream = await self._client.chat.completions.create(**options, stream=True)
+        async for chunk in stream:
+            if not chunk.choices:
+                continue
+            delta = chunk.choices[0].delta
+            if delta.content:
+                text.append(delta.content)
+                if on_text:
+                    on_text(delta.content)
+            for fragment in delta.tool_calls or ():
+                call = calls.setdefault(fragment.index, {"id": "", "name": "", "arguments": ""})
+                if fragment.id:
+                    call["id"] = fragment.id
+                if fragment.function and fragment.function.name:
+                    call["name"] += fragment.function.name
+                if fragment.function and fragment.function.arguments:
+                    call["arguments"] += fragment.function.arguments
+        tool_calls = tuple(
+            ToolCall(name=c["name"], arguments=c["arguments"], id=c["id"] or f"call_{index}")
+            for index, c in sorted(calls.items())
+        )
+        return AssistantTurn(text="".join(text), tool_calls=tool_calls)

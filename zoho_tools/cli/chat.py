@@ -1,0 +1,296 @@
+"""``zoho-tools chat``: an interactive session with the agent, against the sandbox or a real org.
+
+With an OpenAI key (``OPENAI_API_KEY``) or an OpenAI-compatible ``--base-url``, a live model plays
+the agent and you play the caller. Without one, direct mode: run tools yourself with
+``/call ACTION {json}`` through the same orchestrator and executor a model would use.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shlex
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from zoho_tools.agent.loop import Agent
+
+HELP = """\
+Commands:
+  /tools [CATEGORY]       the actions this agent can use (with their mandatory fields)
+  /call ACTION {json}     run an action as the model would:
+                          /call search_contact {"query": "John Smith"}
+  /vars [NAME=VALUE ...]  show or set call variables (caller_phone, call_id, employee_id, ...)
+  /state                  collected values, pending confirmations and the latest results
+  /reset                  start the conversation again (variables are kept)
+  /help                   this text
+  /quit                   leave (Ctrl-D works too)
+Anything else is said to the agent as the caller (needs a live model)."""
+
+
+class ChatSession:
+    """The REPL's logic, separate from the terminal so it can be tested line by line."""
+
+    def __init__(self, agent: Agent, console: Console, *, live: bool) -> None:
+        self.agent = agent
+        self.console = console
+        self.live = live
+
+    async def handle(self, line: str) -> bool:
+        """Handle one input line; returns False when the session should end."""
+        line = line.strip()
+        if not line:
+            return True
+        if not line.startswith("/"):
+            await self._say(line)
+            return True
+        command, _, rest = line.partition(" ")
+        handler = {
+            "/help": self._help,
+            "/tools": self._tools,
+            "/call": self._call,
+            "/vars": self._vars,
+            "/state": self._state,
+            "/reset": self._reset,
+        }.get(command)
+        if command in ("/quit", "/exit"):
+            return False
+        if handler is None:
+            self.console.print(f"[red]Unknown command {command}.[/] Type /help.")
+            return True
+        await handler(rest.strip())
+        return True
+
+    async def _say(self, text: str) -> None:
+        if not self.live:
+            self.console.print(
+                "[yellow]No model is connected, so nobody answers.[/] Run actions with "
+                "/call ACTION {json} (see /tools), or start chat with OPENAI_API_KEY set or "
+                "--base-url pointing at an OpenAI-compatible server."
+            )
+            return
+        reply = await self.agent.respond(text)
+        if reply.stopped:
+            self.console.print("[yellow](the agent made too many tool calls and was stopped)[/]")
+
+    async def _help(self, _: str) -> None:
+        self.console.print(HELP, highlight=False, markup=False)
+
+    async def _tools(self, category: str) -> None:
+        tools = self.agent.conversation.tools
+        if category:
+            try:
+                tools = tools.select(categories=[category])
+            except KeyError as exc:
+                self.console.print(f"[red]{exc.args[0]}[/]")
+                return
+        for template in tools.values():
+            required = ", ".join(p.name for p in template.required_params)
+            kind = "R" if template.read_only else ("D" if template.destructive else "W")
+            self.console.print(
+                f"  [bold]{template.name:<22}[/] {kind}  {template.description}"
+                + (f" [dim](needs {required})[/]" if required else "")
+            )
+
+    async def _call(self, rest: str) -> None:
+        name, _, arguments = rest.partition(" ")
+        if not name:
+            self.console.print('[red]Usage:[/] /call ACTION {"param": "value"}')
+            return
+        await self.agent.call(name, arguments.strip() or "{}")
+
+    async def _vars(self, rest: str) -> None:
+        conversation = self.agent.conversation
+        if rest:
+            try:
+                pairs = shlex.split(rest)
+            except ValueError as exc:
+                self.console.print(f"[red]{exc}[/]")
+                return
+            for pair in pairs:
+                name, sep, value = pair.partition("=")
+                if not sep or not name:
+                    self.console.print(f"[red]Not NAME=VALUE:[/] {pair}")
+                    return
+                conversation.variables[name] = value
+        for name, value in sorted(conversation.call_variables().items()):
+            self.console.print(f"  {name} = {value}")
+
+    async def _state(self, _: str) -> None:
+        conversation = self.agent.conversation
+        state = {
+            "pending": conversation.pending,
+            "results": {name: r.to_model() for name, r in conversation.results.items()},
+        }
+        self.console.print_json(json.dumps(state, default=str))
+
+    async def _reset(self, _: str) -> None:
+        self.agent.conversation.reset()
+        self.console.print("Conversation reset; call variables kept.")
+
+
+@click.command()
+@click.option(
+    "--model",
+    default=lambda: os.environ.get("OPENAI_MODEL", "gpt-4o-mini"),
+    show_default="$OPENAI_MODEL or gpt-4o-mini",
+    help="Model name.",
+)
+@click.option(
+    "--base-url",
+    envvar="OPENAI_BASE_URL",
+    help="An OpenAI-compatible server (also $OPENAI_BASE_URL).",
+)
+@click.option(
+    "--org",
+    is_flag=True,
+    help="Use the connected Zoho org (see `zoho-tools connect`), not the sandbox.",
+)
+@click.option(
+    "--employee",
+    "employee_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="An AI employee file: enabled actions, defaults, variables.",
+)
+@click.option(
+    "--custom",
+    "custom_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A TOML/JSON file of custom actions to add.",
+)
+@click.option("--voice", is_flag=True, help="Use the voice-agent system prompt.")
+@click.option(
+    "--caller-phone",
+    default="+15551234567",
+    show_default=True,
+    help="The caller's number ({{caller_phone}}).",
+)
+@click.option("--time-zone", default=None, help="Time zone for dates (default: configured).")
+def chat(
+    model: str,
+    base_url: str | None,
+    org: bool,
+    employee_file: str | None,
+    custom_file: str | None,
+    voice: bool,
+    caller_phone: str,
+    time_zone: str | None,
+) -> None:
+    """Talk to the agent, or run its tools yourself, against the sandbox or your Zoho org."""
+    asyncio.run(
+        _main(model, base_url, org, employee_file, custom_file, voice, caller_phone, time_zone)
+    )
+
+
+async def _main(
+    model: str,
+    base_url: str | None,
+    org: bool,
+    employee_file: str | None,
+    custom_file: str | None,
+    voice: bool,
+    caller_phone: str,
+    time_zone: str | None,
+) -> None:
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import FileHistory
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    agent, live, backend = _build(
+        console, model, base_url, org, employee_file, custom_file, voice, caller_phone, time_zone
+    )
+    console.print(
+        f"[bold]zoho-tools chat[/] · {backend.description} · "
+        + (f"model {model}" if live else "[yellow]direct mode[/] (no model)")
+        + " · /help for commands"
+    )
+    session = ChatSession(agent, console, live=live)
+    prompt: PromptSession[str] = PromptSession(history=FileHistory(str(_history_file())))
+    try:
+        while True:
+            try:
+                line = await prompt.prompt_async("you> ")
+            except KeyboardInterrupt:
+                continue
+            except EOFError:
+                break
+            if not await session.handle(line):
+                break
+    finally:
+        await backend.aclose()
+
+
+def _history_file() -> Path:
+    from platformdirs import user_state_dir
+
+    folder = Path(user_state_dir("zoho-tools"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "chat_history"
+
+
+def _build(
+    console: Console,
+    model: str,
+    base_url: str | None,
+    org: bool,
+    employee_file: str | None,
+    custom_file: str | None,
+    voice: bool,
+    caller_phone: str,
+    time_zone: str | None,
+) -> tuple[Agent, bool, Any]:
+    from zoho_tools.agent.llm import ScriptedLLM
+    from zoho_tools.agent.loop import Agent
+    from zoho_tools.agent.prompts import system_prompt
+    from zoho_tools.catalog import CATALOG
+    from zoho_tools.cli.transcript import Transcript
+    from zoho_tools.config import load_settings
+    from zoho_tools.connection import open_backend
+    from zoho_tools.custom_actions import load_custom_actions
+    from zoho_tools.employee import EmployeeSpec, load_employee
+    from zoho_tools.normalize import Locale
+    from zoho_tools.orchestrator import Conversation
+
+    settings = load_settings()
+    catalog = CATALOG.with_actions(load_custom_actions(custom_file)) if custom_file else CATALOG
+    spec = load_employee(employee_file) if employee_file else EmployeeSpec()
+    backend = open_backend(settings, use_org=org, notice=console.print)
+    variables = {"caller_phone": caller_phone, "call_id": "chat", **backend.variables}
+    conversation = Conversation(
+        catalog=catalog,
+        employee=spec.build(catalog),
+        variables=variables,
+        locale=Locale(
+            time_zone=time_zone or spec.time_zone or settings.time_zone,
+            country=spec.country or settings.country,
+        ),
+    )
+    live = bool(base_url or os.environ.get("OPENAI_API_KEY"))
+    llm: Any = ScriptedLLM([])
+    if live:
+        from openai import AsyncOpenAI
+
+        from zoho_tools.agent.openai_llm import OpenAIChatLLM
+
+        client = AsyncOpenAI(base_url=base_url, api_key=os.environ.get("OPENAI_API_KEY") or "none")
+        llm = OpenAIChatLLM(client, model)
+    else:
+        console.print(
+            "[yellow]No OPENAI_API_KEY or --base-url: starting in direct mode.[/] "
+            "Run actions with /call ACTION {json}; /tools lists them."
+        )
+    agent = Agent(
+        llm,
+        backend.executor,
+        conversation,
+        system_prompt=system_prompt("voice" if voice else "chat", conversation),
+        on_event=Transcript(console),
+    )
+    return agent, live, backend
