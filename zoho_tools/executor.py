@@ -32,9 +32,10 @@ from typing import Any
 import httpx
 
 from zoho_tools import __version__
-from zoho_tools.auth.errors import OAuthError
+from zoho_tools.auth.errors import OAuthError, RefreshThrottled
 from zoho_tools.rendering import RenderedRequest, UnsafeRequest, render_request
 from zoho_tools.results import (
+    AUTH_THROTTLED,
     DEFAULT_MAX_RECORDS,
     MISSING_VARIABLE,
     NETWORK_ERROR,
@@ -195,7 +196,11 @@ class Executor:
             return _Failure(NETWORK_ERROR, f"timed out ({type(exc).__name__})", False), None
         except httpx.TransportError as exc:
             return _Failure(NETWORK_ERROR, f"connection failed ({type(exc).__name__})", False), None
+        except RefreshThrottled as exc:
+            # The request was not sent: Zoho refuses new tokens for a while.
+            return error_result(template.name, AUTH_THROTTLED, str(exc), request=rendered)
         except OAuthError as exc:
+            # Not sent either: no usable token (revoked, never connected, wrong client).
             return error_result(template.name, NOT_CONNECTED, str(exc), request=rendered)
         logger.debug(
             "%s %s -> %d in %.0f ms",

@@ -29,6 +29,7 @@ NETWORK_ERROR = "NETWORK_ERROR"
 RATE_LIMITED = "TOO_MANY_REQUESTS"
 SERVER_ERROR = "ZOHO_UNAVAILABLE"
 NOT_CONNECTED = "NOT_CONNECTED"
+AUTH_THROTTLED = "TOKEN_REFRESH_THROTTLED"
 MISSING_VARIABLE = "MISSING_VARIABLE"
 UNSAFE_REQUEST = "UNSAFE_REQUEST"
 
@@ -131,6 +132,10 @@ _HINTS: dict[str, str] = {
     NOT_CONNECTED: (
         "Zoho is not connected; the operator must run `zoho-tools connect`. Tell the caller a "
         "colleague will follow up; do not retry."
+    ),
+    AUTH_THROTTLED: (
+        "Zoho is refusing new access tokens for a few minutes. Tell the caller it will be done "
+        "shortly; try again later, not now."
     ),
     RATE_LIMITED: (
         "Zoho is busy (rate limited). Try once more in a minute, or tell the caller it will be "

@@ -265,3 +265,40 @@ async def test_unsafe_and_unresolvable_requests_never_leave() -> None:
     missing = await executor.execute(ActionRequest(template, {}))
     assert missing.code == "MISSING_VARIABLE"
     assert "call_id" in missing.message
+
+
+class _FailingAuth(httpx.Auth):
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    async def async_auth_flow(self, request: httpx.Request):  # type: ignore[override]
+        raise self.error
+        yield request  # pragma: no cover - makes this a generator
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "hint_part"),
+    [
+        ("throttled", "TOKEN_REFRESH_THROTTLED", "try again later"),
+        ("revoked", "NOT_CONNECTED", "zoho-tools connect"),
+        ("never", "NOT_CONNECTED", "zoho-tools connect"),
+    ],
+)
+async def test_auth_failures_become_results_and_nothing_is_sent(
+    error: str, code: str, hint_part: str
+) -> None:
+    from zoho_tools.auth.errors import InvalidGrant, NotConnected, RefreshThrottled
+
+    exc = {
+        "throttled": RefreshThrottled("Zoho refused to refresh: too many requests; wait"),
+        "revoked": InvalidGrant("the refresh token was revoked; reconnect"),
+        "never": NotConnected(),
+    }[error]
+    executor = Executor(
+        api_domain=API,
+        auth=_FailingAuth(exc),
+        transport=httpx.MockTransport(lambda r: pytest.fail("sent")),
+    )
+    result = await executor.execute(search())
+    assert (result.status, result.code) == ("error", code)
+    assert hint_part in (result.hint or "")
