@@ -1,0 +1,72 @@
+"""An agent over the embedded demo sandbox, with a model the test chooses."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from zoho_tools.agent.loop import Agent, Event
+from zoho_tools.connection import demo_variables, sandbox_executor
+from zoho_tools.normalize import Locale
+from zoho_tools.orchestrator import Conversation
+from zoho_tools.sandbox import Sandbox
+
+NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+
+
+class InFlight(httpx.AsyncBaseTransport):
+    """Wraps a transport and records the most requests that were in flight at once."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.current = 0
+        self.most = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.current += 1
+        self.most = max(self.most, self.current)
+        try:
+            return await self.inner.handle_async_request(request)
+        finally:
+            self.current -= 1
+
+
+@pytest.fixture
+def sandbox() -> Sandbox:
+    sandbox = Sandbox(seed="demo", clock=NOW.timestamp)
+    sandbox.faults.latency = 0.01  # lets concurrent calls overlap
+    return sandbox
+
+
+@pytest.fixture
+def conversation(sandbox: Sandbox) -> Conversation:
+    return Conversation(
+        variables={"caller_phone": "+15551234567", "call_id": "CA-9", **demo_variables(sandbox)},
+        locale=Locale(time_zone="America/New_York"),
+        clock=lambda: NOW,
+    )
+
+
+@pytest.fixture
+async def make_agent(sandbox: Sandbox, conversation: Conversation) -> AsyncIterator[Any]:
+    executors = []
+
+    def make(llm: Any, *, events: list[Event] | None = None, max_rounds: int = 8) -> Agent:
+        executor = sandbox_executor(sandbox)
+        executors.append(executor)
+        return Agent(
+            llm,
+            executor,
+            conversation,
+            system_prompt="You are a test agent.",
+            max_rounds=max_rounds,
+            on_event=events.append if events is not None else None,
+        )
+
+    yield make
+    for executor in executors:
+        await executor.aclose()
