@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -55,7 +55,13 @@ def conversation(sandbox: Sandbox) -> Conversation:
 async def make_agent(sandbox: Sandbox, conversation: Conversation) -> AsyncIterator[Any]:
     executors = []
 
-    def make(llm: Any, *, events: list[Event] | None = None, max_rounds: int = 8) -> Agent:
+    def make(
+        llm: Any,
+        *,
+        events: list[Event] | None = None,
+        on_event: Callable[[Event], None] | None = None,
+        max_rounds: int = 8,
+    ) -> Agent:
         executor = sandbox_executor(sandbox)
         executors.append(executor)
         return Agent(
@@ -64,7 +70,7 @@ async def make_agent(sandbox: Sandbox, conversation: Conversation) -> AsyncItera
             conversation,
             system_prompt="You are a test agent.",
             max_rounds=max_rounds,
-            on_event=events.append if events is not None else None,
+            on_event=events.append if events is not None else on_event,
         )
 
     yield make
