@@ -110,19 +110,35 @@ class Agent:
         return events
 
     async def run_tool_calls(self, calls: Sequence[ToolCall]) -> list[ToolEvent]:
-        """Check every call in order, send the ready ones concurrently, record the results."""
-        outcomes = [step(self.conversation, call) for call in calls]
-        ready = [outcome for outcome in outcomes if isinstance(outcome, Ready)]
-        results = await asyncio.gather(*(self.executor.execute(r.request) for r in ready))
-        sent = dict(zip((id(r) for r in ready), results, strict=True))
-        events = []
-        for call, outcome in zip(calls, outcomes, strict=True):
-            if isinstance(outcome, Ready):
-                result = sent[id(outcome)]
-                self.conversation.record(outcome, result)
-                event = ToolEvent(call, outcome, result, result.to_text())
-            else:
-                event = ToolEvent(call, outcome, None, outcome_text(outcome))
-            self._on_event(event)
-            events.append(event)
-        return events
+        """Run tool calls of this conversation (see :func:`run_tool_calls`)."""
+        return await run_tool_calls(self.conversation, self.executor, calls, self._on_event)
+
+
+async def run_tool_calls(
+    conversation: Conversation,
+    executor: Executor,
+    calls: Sequence[ToolCall],
+    on_event: Callable[[Event], None] | None = None,
+) -> list[ToolEvent]:
+    """Check every call in order, send the ready ones concurrently, record the results.
+
+    This is the whole tool side of an agent, for loops that are not :class:`Agent` (a voice
+    platform's tool webhook, your own framework): give it the model's tool calls and send each
+    event's ``shown`` text back as that call's tool result.
+    """
+    outcomes = [step(conversation, call) for call in calls]
+    ready = [outcome for outcome in outcomes if isinstance(outcome, Ready)]
+    results = await asyncio.gather(*(executor.execute(r.request) for r in ready))
+    sent = dict(zip((id(r) for r in ready), results, strict=True))
+    events = []
+    for call, outcome in zip(calls, outcomes, strict=True):
+        if isinstance(outcome, Ready):
+            result = sent[id(outcome)]
+            conversation.record(outcome, result)
+            event = ToolEvent(call, outcome, result, result.to_text())
+        else:
+            event = ToolEvent(call, outcome, None, outcome_text(outcome))
+        if on_event:
+            on_event(event)
+        events.append(event)
+    return events
