@@ -103,3 +103,30 @@ def test_errors_name_the_file_action_and_field(tmp_path: Path, text: str, messag
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(CustomActionError, match="cannot read"):
         load_custom_actions(tmp_path / "nope.toml")
+
+
+def test_tools_command_lists_and_exports_custom_actions(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from zoho_tools.cli import main
+
+    runner = CliRunner()
+    listed = runner.invoke(main, ["tools", "list", "--custom", str(EXAMPLE)])
+    assert listed.exit_code == 0
+    assert "find_contact_by_phone" in listed.output and "64 actions" in listed.output
+    exported = runner.invoke(
+        main, ["tools", "export", "-f", "mcp", "-c", "custom", "--custom", str(EXAMPLE)]
+    )
+    names = [tool["name"] for tool in json.loads(exported.output)]
+    assert names == [
+        "find_contact_by_phone",
+        "find_lead_by_email",
+        "open_deals_for_account",
+        "recent_leads",
+    ]
+    broken = write(tmp_path, "[[actions]]\nname='x'\n")
+    refused = runner.invoke(main, ["tools", "list", "--custom", str(broken)])
+    assert refused.exit_code == 2
+    assert "description" in refused.output

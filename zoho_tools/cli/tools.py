@@ -43,17 +43,27 @@ def _category_option(help_text: str) -> Any:
     )
 
 
+def _custom_option(command: Any) -> Any:
+    return click.option(
+        "--custom",
+        "custom_file",
+        type=click.Path(exists=True, dir_okay=False),
+        help="A TOML/JSON file of custom actions to add to the built-in ones.",
+    )(command)
+
+
 @tools.command("list")
 @_category_option("Only this category.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def list_actions(categories: tuple[str, ...], as_json: bool) -> None:
+@_custom_option
+def list_actions(categories: tuple[str, ...], as_json: bool, custom_file: str | None) -> None:
     """List the actions by category.
 
     Each row shows the action's name, its access (R reads, W writes, D destroys and is confirmed
     with the caller first), its title, and the fields Zoho requires, with the default that fills
     a field when nobody says it (query=caller's number).
     """
-    catalog = _select(categories=categories or None)
+    catalog = _select(custom_file, categories=categories or None)
     if as_json:
         rows = [
             {
@@ -72,7 +82,8 @@ def list_actions(categories: tuple[str, ...], as_json: bool) -> None:
 
 @tools.command("show")
 @click.argument("name")
-def show_action(name: str) -> None:
+@_custom_option
+def show_action(name: str, custom_file: str | None) -> None:
     """Show one action's full declaration.
 
     Its request (method, path, query, body template), every parameter with its Zoho field,
@@ -80,10 +91,10 @@ def show_action(name: str) -> None:
 
     NAME is an action name such as create_contact (see `zoho-tools tools list`).
     """
-    from zoho_tools.catalog import CATALOG, UnknownName
+    from zoho_tools.catalog import UnknownName
 
     try:
-        template = CATALOG[name]
+        template = _catalog(custom_file)[name]
     except UnknownName as exc:
         raise click.BadParameter(str(exc), param_hint="NAME") from None
     click.echo(_describe(template))
@@ -124,12 +135,14 @@ def _check_format(_ctx: click.Context, _param: click.Parameter, value: str) -> s
 @_category_option("Also every action of this category.")
 @click.option("--read-only", is_flag=True, help="Only actions that change nothing in Zoho.")
 @click.option("--compact", is_flag=True, help="One line of JSON, as sent to an API.")
+@_custom_option
 def export_tools(
     format_name: str,
     actions: str | None,
     categories: tuple[str, ...],
     read_only: bool,
     compact: bool,
+    custom_file: str | None,
 ) -> None:
     """Print tool definitions for an LLM API as a JSON list.
 
@@ -139,7 +152,7 @@ def export_tools(
     from zoho_tools.adapters import export
 
     names = [n.strip() for n in actions.split(",") if n.strip()] if actions is not None else None
-    catalog = _select(names=names, categories=categories or None, read_only=read_only)
+    catalog = _select(custom_file, names=names, categories=categories or None, read_only=read_only)
     exported = export(catalog, format_name)
     if compact:
         click.echo(json.dumps(exported, separators=(",", ":"), ensure_ascii=False))
@@ -147,17 +160,31 @@ def export_tools(
         click.echo(json.dumps(exported, indent=2, ensure_ascii=False))
 
 
+def _catalog(custom_file: str | None) -> Catalog:
+    """The built-in catalog, plus the custom actions of ``custom_file`` if given."""
+    from zoho_tools.catalog import CATALOG
+    from zoho_tools.custom_actions import CustomActionError, load_custom_actions
+
+    if custom_file is None:
+        return CATALOG
+    try:
+        return CATALOG.with_actions(load_custom_actions(custom_file))
+    except (CustomActionError, ValueError) as exc:
+        raise click.BadParameter(str(exc), param_hint="--custom") from None
+
+
 def _select(
+    custom_file: str | None,
     *,
     names: Sequence[str] | None = None,
     categories: Iterable[str] | None = None,
     read_only: bool = False,
 ) -> Catalog:
     """The catalog narrowed as asked; unknown names or categories become usage errors."""
-    from zoho_tools.catalog import CATALOG, UnknownName
+    from zoho_tools.catalog import UnknownName
 
     try:
-        return CATALOG.select(names=names, categories=categories, read_only=read_only)
+        return _catalog(custom_file).select(names=names, categories=categories, read_only=read_only)
     except UnknownName as exc:
         hint = "--category" if str(exc).startswith("unknown category") else "--actions"
         raise click.BadParameter(str(exc), param_hint=hint) from None
