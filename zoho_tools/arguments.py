@@ -14,7 +14,6 @@ the field is asked for instead).
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -152,6 +151,8 @@ def _unknown(
     for name in given:
         if name in known or name in ignore:
             continue
+        import difflib  # only on this error path: it is slow to import
+
         close = difflib.get_close_matches(name, known, n=1)
         suggestion = f"did you mean {close[0]!r}? " if close else ""
         problems.append(

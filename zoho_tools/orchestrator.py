@@ -20,7 +20,6 @@ its defaults), each action's latest result for ``{{action.field}}`` chaining, an
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -305,6 +304,8 @@ def step(conversation: Conversation, call: ToolCall) -> Outcome:
 def _unknown_action(conversation: Conversation, name: str) -> Problem:
     if name in conversation._catalog:
         return Problem(None, f"{name} is not enabled for this agent; do not offer it to the caller")
+    import difflib  # only on this error path: it is slow to import
+
     close = difflib.get_close_matches(name, list(conversation.tools), n=3)
     suggestion = f" Did you mean: {', '.join(close)}?" if close else ""
     return Problem(None, f"there is no action {name!r}.{suggestion}")

@@ -12,7 +12,6 @@ Pure functions of an :class:`~zoho_tools.templates.ActionTemplate`; no provider 
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
@@ -60,6 +59,8 @@ def export(
     """
     adapter = FORMATS.get(format)
     if adapter is None:
+        import difflib  # only on this error path: it is slow to import
+
         close = difflib.get_close_matches(format, list(FORMATS), n=2, cutoff=0.4)
         hint = (
             f"did you mean: {', '.join(close)}?" if close else f"use one of: {', '.join(FORMATS)}"

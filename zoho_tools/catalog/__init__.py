@@ -13,7 +13,6 @@ was meant.
 
 from __future__ import annotations
 
-import difflib
 import importlib
 from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
@@ -55,6 +54,8 @@ class UnknownName(KeyError):
 
 def _unknown(kind: str, name: str, known: Iterable[str]) -> UnknownName:
     known = list(known)
+    import difflib  # only on this error path: it is slow to import
+
     close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
     if close:
         return UnknownName(f"unknown {kind} {name!r}; did you mean: {', '.join(close)}?")

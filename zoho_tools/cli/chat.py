@@ -291,6 +291,6 @@ def _build(
         backend.executor,
         conversation,
         system_prompt=system_prompt("voice" if voice else "chat", conversation),
-        on_event=Transcript(console),
+        on_event=Transcript(console, echo_caller=False),
     )
     return agent, live, backend

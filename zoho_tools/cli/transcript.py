@@ -23,8 +23,10 @@ _STATUS_STYLE = {"ok": "green", "empty": "yellow", "error": "red"}
 class Transcript:
     """Prints events as they happen, to a rich console."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, *, echo_caller: bool = True) -> None:
         self.console = console
+        # In an interactive chat the caller's words are already on screen, as typed.
+        self.echo_caller = echo_caller
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, SpeechEvent):
@@ -33,6 +35,8 @@ class Transcript:
             self.tool(event)
 
     def speech(self, event: SpeechEvent) -> None:
+        if event.speaker == "caller" and not self.echo_caller:
+            return
         style = "bold cyan" if event.speaker == "caller" else "bold magenta"
         label = "Caller" if event.speaker == "caller" else "Agent "
         self.console.print(f"[{style}]{label}[/] {escape(event.text)}")
