@@ -93,8 +93,8 @@ def open_backend(
 
         if not settings.credentials_present():
             raise NotConnected(str(settings.token_store))
-        region = settings.region
-        return Backend(org_executor(settings), f"Zoho CRM ({region} data centre)")
+        executor = org_executor(settings)
+        return Backend(executor, f"Zoho CRM at {executor.api_domain}")
     from zoho_tools.sandbox import Sandbox
 
     notice(SANDBOX_NOTICE)
