@@ -99,3 +99,20 @@ def test_the_chat_command_over_a_pipe(monkeypatch: pytest.MonkeyPatch, tmp_path:
     assert "direct mode" in result.output
     assert "embedded sandbox" in result.output
     assert "John Smith" in result.output
+
+
+def test_chat_refuses_bad_setups_cleanly(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    from click.testing import CliRunner
+
+    from zoho_tools.cli import main
+
+    monkeypatch.setenv("ZOHO_TOOLS_TOKEN_STORE", str(tmp_path / "none.json"))
+    runner = CliRunner()
+    not_connected = runner.invoke(main, ["chat", "--org"])
+    assert not_connected.exit_code == 1
+    assert "zoho-tools connect" in not_connected.output
+    employee = tmp_path / "employee.yaml"
+    employee.write_text("actions: [search_contact, fly_to_moon]\n")
+    bad_employee = runner.invoke(main, ["chat", "--employee", str(employee)])
+    assert bad_employee.exit_code == 1
+    assert "unknown actions: fly_to_moon" in bad_employee.output

@@ -11,6 +11,7 @@ import asyncio
 import json
 import os
 import shlex
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -172,43 +173,35 @@ class ChatSession:
     help="The caller's number ({{caller_phone}}).",
 )
 @click.option("--time-zone", default=None, help="Time zone for dates (default: configured).")
-def chat(
-    model: str,
-    base_url: str | None,
-    org: bool,
-    employee_file: str | None,
-    custom_file: str | None,
-    voice: bool,
-    caller_phone: str,
-    time_zone: str | None,
-) -> None:
+def chat(**options: Any) -> None:
     """Talk to the agent, or run its tools yourself, against the sandbox or your Zoho org."""
-    asyncio.run(
-        _main(model, base_url, org, employee_file, custom_file, voice, caller_phone, time_zone)
-    )
+    asyncio.run(_main(ChatOptions(**options)))
 
 
-async def _main(
-    model: str,
-    base_url: str | None,
-    org: bool,
-    employee_file: str | None,
-    custom_file: str | None,
-    voice: bool,
-    caller_phone: str,
-    time_zone: str | None,
-) -> None:
+@dataclass(frozen=True)
+class ChatOptions:
+    """The command line's choices, as given."""
+
+    model: str
+    base_url: str | None
+    org: bool
+    employee_file: str | None
+    custom_file: str | None
+    voice: bool
+    caller_phone: str
+    time_zone: str | None
+
+
+async def _main(options: ChatOptions) -> None:
     from prompt_toolkit import PromptSession
     from prompt_toolkit.history import FileHistory
     from rich.console import Console
 
     console = Console(highlight=False)
-    agent, live, backend = _build(
-        console, model, base_url, org, employee_file, custom_file, voice, caller_phone, time_zone
-    )
+    agent, live, backend = _build(console, options)
     console.print(
         f"[bold]zoho-tools chat[/] · {backend.description} · "
-        + (f"model {model}" if live else "[yellow]direct mode[/] (no model)")
+        + (f"model {options.model}" if live else "[yellow]direct mode[/] (no model)")
         + " · /help for commands"
     )
     session = ChatSession(agent, console, live=live)
@@ -235,52 +228,53 @@ def _history_file() -> Path:
     return folder / "chat_history"
 
 
-def _build(
-    console: Console,
-    model: str,
-    base_url: str | None,
-    org: bool,
-    employee_file: str | None,
-    custom_file: str | None,
-    voice: bool,
-    caller_phone: str,
-    time_zone: str | None,
-) -> tuple[Agent, bool, Any]:
+def _build(console: Console, options: ChatOptions) -> tuple[Agent, bool, Any]:
     from zoho_tools.agent.llm import ScriptedLLM
     from zoho_tools.agent.loop import Agent
     from zoho_tools.agent.prompts import system_prompt
+    from zoho_tools.auth import NotConnected
     from zoho_tools.catalog import CATALOG
     from zoho_tools.cli.transcript import Transcript
     from zoho_tools.config import load_settings
     from zoho_tools.connection import open_backend
-    from zoho_tools.custom_actions import load_custom_actions
-    from zoho_tools.employee import EmployeeSpec, load_employee
+    from zoho_tools.custom_actions import CustomActionError, load_custom_actions
+    from zoho_tools.employee import EmployeeError, EmployeeSpec, load_employee
     from zoho_tools.normalize import Locale
     from zoho_tools.orchestrator import Conversation
 
-    settings = load_settings()
-    catalog = CATALOG.with_actions(load_custom_actions(custom_file)) if custom_file else CATALOG
-    spec = load_employee(employee_file) if employee_file else EmployeeSpec()
-    backend = open_backend(settings, use_org=org, notice=console.print)
-    variables = {"caller_phone": caller_phone, "call_id": "chat", **backend.variables}
+    try:
+        settings = load_settings()
+        catalog = (
+            CATALOG.with_actions(load_custom_actions(options.custom_file))
+            if options.custom_file
+            else CATALOG
+        )
+        spec = load_employee(options.employee_file) if options.employee_file else EmployeeSpec()
+        employee = spec.build(catalog)
+        backend = open_backend(settings, use_org=options.org, notice=console.print)
+    except (CustomActionError, EmployeeError, NotConnected, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    variables = {"caller_phone": options.caller_phone, "call_id": "chat", **backend.variables}
     conversation = Conversation(
         catalog=catalog,
-        employee=spec.build(catalog),
+        employee=employee,
         variables=variables,
         locale=Locale(
-            time_zone=time_zone or spec.time_zone or settings.time_zone,
+            time_zone=options.time_zone or spec.time_zone or settings.time_zone,
             country=spec.country or settings.country,
         ),
     )
-    live = bool(base_url or os.environ.get("OPENAI_API_KEY"))
+    live = bool(options.base_url or os.environ.get("OPENAI_API_KEY"))
     llm: Any = ScriptedLLM([])
     if live:
         from openai import AsyncOpenAI
 
         from zoho_tools.agent.openai_llm import OpenAIChatLLM
 
-        client = AsyncOpenAI(base_url=base_url, api_key=os.environ.get("OPENAI_API_KEY") or "none")
-        llm = OpenAIChatLLM(client, model)
+        client = AsyncOpenAI(
+            base_url=options.base_url, api_key=os.environ.get("OPENAI_API_KEY") or "none"
+        )
+        llm = OpenAIChatLLM(client, options.model)
     else:
         console.print(
             "[yellow]No OPENAI_API_KEY or --base-url: starting in direct mode.[/] "
@@ -290,7 +284,7 @@ def _build(
         llm,
         backend.executor,
         conversation,
-        system_prompt=system_prompt("voice" if voice else "chat", conversation),
+        system_prompt=system_prompt("voice" if options.voice else "chat", conversation),
         on_event=Transcript(console, echo_caller=False),
     )
     return agent, live, backend
