@@ -26,7 +26,7 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
@@ -50,7 +50,7 @@ from zoho_tools.results import (
 )
 from zoho_tools.templates import ActionTemplate
 from zoho_tools.variables import MissingVariable, VariableScope
-from zoho_tools.zoho import API_VERSION
+from zoho_tools.zoho import API_VERSION, is_record_id
 
 logger = logging.getLogger("zoho_tools.executor")
 
@@ -146,12 +146,14 @@ class Executor:
         """Send an already rendered request, retrying what is safe to retry."""
         deadline = self._clock() + self._retry.budget
         attempt = 0
+        answer_lost = False  # an earlier attempt may have been acted on without us hearing so
         while True:
             attempt += 1
             outcome = await self._attempt(template, rendered)
             if isinstance(outcome, ActionResult):
-                return outcome
+                return _deleted_before(outcome, rendered) if answer_lost else outcome
             failure, retry_after = outcome
+            answer_lost = answer_lost or not failure.may_retry_write
             safe = template.idempotent or failure.may_retry_write
             wait = self._wait_before(attempt, retry_after, deadline)
             if safe and wait is not None:
@@ -261,6 +263,25 @@ class _Failure:
             http_status=self.http_status,
             request=rendered,
         )
+
+
+def _deleted_before(result: ActionResult, rendered: RenderedRequest) -> ActionResult:
+    """A retried delete that finds its record gone: the attempt whose answer was lost deleted it.
+
+    Zoho answers a delete of a record that no longer exists with INVALID_DATA "record not
+    deleted" (no field); after a lost answer that means done, not "no record has that id".
+    """
+    if rendered.method != "DELETE" or result.code != "INVALID_DATA" or result.field is not None:
+        return result
+    record_id = rendered.path.rsplit("/", 1)[-1]
+    return replace(
+        result,
+        status="ok",
+        code=None,
+        hint=None,
+        message="record deleted (by an earlier attempt whose answer was lost)",
+        data={"id": record_id} if is_record_id(record_id) else None,
+    )
 
 
 def _retry_after(response: httpx.Response) -> float | None:

@@ -1,0 +1,219 @@
+"""The executor end to end against the embedded sandbox, through the public API.
+
+Every call goes the way an agent's does: :func:`~zoho_tools.arguments.prepare` checks the
+model's arguments, an :class:`~zoho_tools.executor.ActionRequest` carries them, and
+:meth:`~zoho_tools.executor.Executor.execute` renders, authenticates (a real
+:class:`~zoho_tools.auth.ZohoAuth` against the sandbox's own accounts server), sends and maps the
+answer. Only the passing of time is faked: the executor's ``clock``/``sleep`` (so retries do not
+wait) and the sandbox's epoch clock (so tokens can expire).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+
+from zoho_tools.arguments import prepare
+from zoho_tools.auth import MemoryTokenStore, OAuthClient, TokenSet, ZohoAuth, sandbox_auth
+from zoho_tools.catalog import CATALOG
+from zoho_tools.executor import ActionRequest, Executor, RetryPolicy
+from zoho_tools.results import ActionResult
+from zoho_tools.sandbox import LoggedRequest, Sandbox, SandboxServer
+from zoho_tools.templates import ActionTemplate
+from zoho_tools.variables import VariableScope
+
+#: Deterministic backoff (jitter pinned to 1.0): waits of 0.25, 0.5, 1.0 s within 6 s, 4 tries.
+RETRY = RetryPolicy(budget=6.0, max_attempts=4, base_delay=0.25, max_delay=2.0)
+CALLER_PHONE = "+15551234567"  # John Smith of Acme Corp in the demo org
+
+
+class Clock:
+    """Epoch seconds for the sandbox and the token expiry; moves only when a test says so."""
+
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class FakeTime:
+    """The executor's monotonic clock and sleep: time passes only while the executor waits."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def template(name: str | ActionTemplate) -> ActionTemplate:
+    return name if isinstance(name, ActionTemplate) else CATALOG[name]
+
+
+@dataclass
+class Agent:
+    """An executor wired to a sandbox the way an application wires it, plus helpers."""
+
+    sb: Sandbox
+    executor: Executor
+    auth: ZohoAuth | None
+    time: FakeTime
+    call: dict[str, Any] = field(default_factory=lambda: {"caller_phone": CALLER_PHONE})
+    results: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def scope(self) -> VariableScope:
+        return VariableScope(call=self.call, results=self.results)
+
+    async def run(self, action: str | ActionTemplate, arguments: Any = None) -> ActionResult:
+        """What the model asked for, through ``prepare`` (which must find it complete)."""
+        action = template(action)
+        prepared = prepare(action, arguments or {}, scope=self.scope)
+        assert prepared.ready, (prepared.problems, [p.name for p in prepared.missing])
+        result = await self.executor.execute(ActionRequest(action, prepared.arguments, self.scope))
+        if result.ok:
+            self.results[action.name] = result.chain_value()
+        return result
+
+    async def send(
+        self, action: str | ActionTemplate, arguments: Mapping[str, Any]
+    ) -> ActionResult:
+        """Arguments straight to the executor, bypassing ``prepare``: what a buggy or hostile
+        caller of the library could send."""
+        return await self.executor.execute(ActionRequest(template(action), arguments, self.scope))
+
+    def requests(self, method: str | None = None, path: str | None = None) -> list[LoggedRequest]:
+        """The CRM API requests the sandbox saw (OAuth traffic left out)."""
+        return [e for e in self.sb.log.matching(method, path) if e.path.startswith("/crm/")]
+
+
+def build_executor(
+    sb: Sandbox,
+    time: FakeTime,
+    *,
+    scopes: list[str] | None = None,
+    retry: RetryPolicy = RETRY,
+    api_domain: str | None = None,
+    api_transport: httpx.AsyncBaseTransport | None = None,
+    authenticated: bool = True,
+) -> tuple[Executor, ZohoAuth | None]:
+    """An executor for ``sb`` with a token of its demo client (of ``scopes``), refreshed through
+    ``sb``'s accounts server; ``api_domain``/``api_transport`` send the API calls elsewhere."""
+    token_http = httpx.AsyncClient(transport=sb.async_transport())
+    auth = sandbox_auth(sb, http=token_http, scopes=scopes) if authenticated else None
+    executor = Executor(
+        api_domain=api_domain or sb.base_url,
+        auth=auth,
+        transport=api_transport or sb.async_transport(),
+        retry=retry,
+        sleep=time.sleep,
+        clock=time.clock,
+        jitter=lambda: 1.0,
+        resources=(token_http,),
+    )
+    return executor, auth
+
+
+def served_executor(
+    sb: Sandbox,
+    server: SandboxServer,
+    time: FakeTime,
+    *,
+    client_secret: str = Sandbox.DEMO_CLIENT_SECRET,
+    timeout: float = 8.0,
+    retry: RetryPolicy = RETRY,
+) -> tuple[Executor, ZohoAuth]:
+    """An executor talking HTTP to ``sb`` served on loopback, API and OAuth alike.
+
+    The API base follows the token's ``api_domain`` (the server's URL), as for a real org. The
+    transports are explicit so that no proxy from the environment is ever used.
+    """
+    token_http = httpx.AsyncClient(transport=httpx.AsyncHTTPTransport())
+    issued = {**sb.issue_token(), "api_domain": server.url}  # as if served from the start
+    token = TokenSet.from_response(issued, accounts_server=server.url, now=sb.clock())
+    oauth = OAuthClient(
+        sb.DEMO_CLIENT_ID,
+        client_secret,
+        accounts_server=server.url,
+        http=token_http,
+        clock=sb.clock,
+    )
+    auth = ZohoAuth(MemoryTokenStore(token), oauth, clock=sb.clock)
+    executor = Executor(
+        api_domain=lambda: auth.api_domain,
+        auth=auth,
+        transport=httpx.AsyncHTTPTransport(),
+        timeout=timeout,
+        retry=retry,
+        sleep=time.sleep,
+        clock=time.clock,
+        jitter=lambda: 1.0,
+        resources=(token_http,),
+    )
+    return executor, auth
+
+
+@contextlib.asynccontextmanager
+async def open_served_agent(
+    sb: Sandbox, server: SandboxServer, time: FakeTime, **options: Any
+) -> AsyncIterator[Agent]:
+    """An :class:`Agent` over loopback HTTP (see :func:`served_executor` for ``options``)."""
+    executor, auth = served_executor(sb, server, time, **options)
+    async with executor:
+        yield Agent(sb, executor, auth, time)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def sb(clock: Clock) -> Iterator[Sandbox]:
+    sandbox = Sandbox(seed="demo", clock=clock)
+    yield sandbox
+    sandbox.close()
+
+
+@pytest.fixture
+def fake_time() -> FakeTime:
+    return FakeTime()
+
+
+@contextlib.asynccontextmanager
+async def open_agent(sb: Sandbox, time: FakeTime, **options: Any) -> AsyncIterator[Agent]:
+    """An :class:`Agent` on its own executor (see :func:`build_executor` for ``options``)."""
+    executor, auth = build_executor(sb, time, **options)
+    async with executor:
+        yield Agent(sb, executor, auth, time)
+
+
+@pytest.fixture
+def server(sb: Sandbox) -> Iterator[SandboxServer]:
+    with sb.serve() as running:
+        yield running
+
+
+@pytest.fixture
+async def agent(sb: Sandbox, fake_time: FakeTime) -> AsyncIterator[Agent]:
+    async with open_agent(sb, fake_time) as opened:
+        yield opened
+
+
+def only(records: list[dict[str, Any]]) -> dict[str, Any]:
+    assert len(records) == 1, records
+    return records[0]
