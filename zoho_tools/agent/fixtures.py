@@ -192,7 +192,10 @@ async def run_fixture(
     from zoho_tools.connection import demo_variables, sandbox_executor
     from zoho_tools.sandbox import Sandbox
 
-    clock = _FrozenClock(fixture.now)
+    locale = Locale(time_zone=fixture.time_zone, country=fixture.country)
+    # A ``now`` without an offset is local time where the call happens, not on this machine.
+    now = fixture.now if fixture.now.tzinfo else fixture.now.replace(tzinfo=locale.zone)
+    clock = _FrozenClock(now)
     sandbox = Sandbox(seed="demo", clock=clock.epoch)
     run = FixtureRun(fixture=fixture, sandbox=sandbox)
 
@@ -204,7 +207,7 @@ async def run_fixture(
     conversation = Conversation(
         employee=fixture.employee.build(CATALOG),
         variables={**demo_variables(sandbox), **fixture.variables},
-        locale=Locale(time_zone=fixture.time_zone, country=fixture.country),
+        locale=locale,
         clock=clock,
     )
     executor = sandbox_executor(sandbox)
