@@ -32,7 +32,7 @@ from zoho_tools.executor import ActionRequest
 from zoho_tools.normalize import Locale
 from zoho_tools.results import OUTCOME_UNKNOWN, ActionResult
 from zoho_tools.templates import CONFIRMED, ActionTemplate, Param
-from zoho_tools.variables import VariableScope
+from zoho_tools.variables import MissingVariable, VariableScope, resolve_in_scope
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +119,18 @@ class Rejected:
 
 @dataclass(frozen=True, slots=True)
 class Repeated:
+    """The same write again. ``previous`` is its earlier result, or None while the first one is
+    still being sent (the model asked for it twice in one turn)."""
+
     action: str
-    previous: ActionResult
+    previous: ActionResult | None
 
     def to_model(self) -> dict[str, Any]:
+        if self.previous is None:
+            return {
+                "status": "already_done",
+                "message": f"Sent once: this exact {self.action} appears twice in this turn.",
+            }
         shown = self.previous.to_model()
         if self.previous.code == OUTCOME_UNKNOWN:
             shown["message"] = (
@@ -183,6 +191,9 @@ class Conversation:
         self.pending: dict[str, dict[str, Any]] = {}
         self._confirmable: dict[str, str] = {}
         self._writes: dict[str, ActionResult] = {}
+        # Writes handed out as Ready and not recorded yet: the same write twice in one model
+        # turn (parallel tool calls) must not be sent twice either.
+        self._sending: set[str] = set()
 
     def reset(self) -> None:
         """Forget results, collected values and guards; keep variables and the employee."""
@@ -190,6 +201,7 @@ class Conversation:
         self.pending.clear()
         self._confirmable.clear()
         self._writes.clear()
+        self._sending.clear()
         self.started_at = self.clock()
 
     def call_variables(self) -> dict[str, Any]:
@@ -211,8 +223,10 @@ class Conversation:
         return VariableScope(call=self.call_variables(), results=results)
 
     def record(self, ready: Ready, result: ActionResult) -> None:
-        """Keep the result of an executed action: for chaining, and for the write guards."""
+        """Keep the result of an executed action: for chaining, and for the write guards.
+        Every :class:`Ready` must be reported here, sent or not."""
         template = ready.request.template
+        self._sending.discard(ready.fingerprint)
         if result.ok or result.status == "empty":
             self.results[template.name] = result
         if template.read_only and result.ok:
@@ -269,11 +283,14 @@ def step(conversation: Conversation, call: ToolCall) -> Outcome:
     if problem:
         return Rejected(call.name, (problem,))
     confirmed = given.pop(CONFIRMED, None) is True
-    merged = {**conversation.pending.get(call.name, {}), **_non_null(given)}
+    scope = conversation.scope()
+    # References are resolved now: kept for a later turn, {{search_contact.id}} must still name
+    # the record it named when it was said, not whatever the latest search found.
+    merged = {**conversation.pending.get(call.name, {}), **_resolved(given, scope)}
     prepared = prepare(
         template,
         merged,
-        scope=conversation.scope(),
+        scope=scope,
         locale=conversation.locale,
         defaults=conversation.employee.defaults.get(call.name),
     )
@@ -295,8 +312,12 @@ def step(conversation: Conversation, call: ToolCall) -> Outcome:
         summary = _summary(conversation, template, prepared.arguments)
         return NeedsConfirmation(call.name, summary, prepared.arguments)
     conversation.pending.pop(call.name, None)
-    if not template.read_only and fingerprint in conversation._writes:
-        return Repeated(call.name, conversation._writes[fingerprint])
+    if not template.read_only:
+        if fingerprint in conversation._writes:
+            return Repeated(call.name, conversation._writes[fingerprint])
+        if fingerprint in conversation._sending:
+            return Repeated(call.name, None)
+        conversation._sending.add(fingerprint)
     request = ActionRequest(template, prepared.arguments, conversation.scope())
     return Ready(request, fingerprint)
 
@@ -311,8 +332,18 @@ def _unknown_action(conversation: Conversation, name: str) -> Problem:
     return Problem(None, f"there is no action {name!r}.{suggestion}")
 
 
-def _non_null(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in values.items() if value is not None}
+def _resolved(values: Mapping[str, Any], scope: VariableScope) -> dict[str, Any]:
+    """The non-null values, with their ``{{references}}`` resolved where they can be (what
+    cannot is left for :func:`prepare` to report)."""
+    resolved = {}
+    for key, value in values.items():
+        if value is None:
+            continue
+        try:
+            resolved[key] = resolve_in_scope(value, scope)
+        except MissingVariable:
+            resolved[key] = value
+    return resolved
 
 
 def _missing(param: Param) -> MissingField:

@@ -301,11 +301,6 @@ def test_matches(expected: Any, actual: Any, result: bool) -> None:
 # --- product bugs the fixtures found (strict: they flip to failures once fixed) ---------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: two identical writes in one model turn (parallel tool calls) are both "
-    "sent; the duplicate-write guard only knows writes whose result is already recorded",
-)
 async def test_identical_parallel_writes_are_sent_once() -> None:
     call = {"name": "create_task", "arguments": {"subject": "Call John back"}}
     turn = {"caller": "Call me back, please.", "agent": [{"tool_calls": [call, call]}, {}]}
@@ -315,12 +310,6 @@ async def test_identical_parallel_writes_are_sent_once() -> None:
     assert run.passed, _report(run)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: values collected for a pending action keep their {{placeholders}} "
-    "unresolved, so a search between the question and the answer changes the record they "
-    "point to (the appointment is booked for the last person searched)",
-)
 async def test_collected_references_keep_the_record_they_named() -> None:
     maria = "6421873000001000007"
     turns = [

@@ -281,3 +281,37 @@ def test_reset_forgets_state_but_keeps_variables(conversation: Conversation) -> 
     conversation.reset()
     assert not conversation.pending and not conversation.results
     assert conversation.variables["call_id"] == "CA-1"
+
+
+def test_the_same_write_twice_before_any_result_is_sent_once(conversation: Conversation) -> None:
+    first = step(conversation, call("create_task", {"subject": "Call back"}))
+    second = step(conversation, call("create_task", {"subject": "Call back"}))
+    assert isinstance(first, Ready)
+    assert isinstance(second, Repeated) and second.previous is None
+    assert second.to_model()["status"] == "already_done"
+    conversation.record(first, ok("create_task", {"id": "1"}))
+    assert isinstance(step(conversation, call("create_task", {"subject": "Call back"})), Repeated)
+
+
+def test_collected_references_keep_the_record_they_named(conversation: Conversation) -> None:
+    conversation.variables.update(service_id="111", owner_id="222")
+    maria, jane = "5725767000000000007", "5725767000000000006"
+    search = step(conversation, call("search_contact", {"query": "Maria"}))
+    conversation.record(search, ok("search_contact", [{"id": maria}], [{"id": maria}]))
+    waiting = step(
+        conversation,
+        call(
+            "schedule_appointment",
+            {
+                "customer_id": "{{search_contact.id}}",
+                "start": "2026-12-03T14:00:00",
+                "location": "Client Address",
+            },
+        ),
+    )
+    assert isinstance(waiting, NeedsInput)
+    other = step(conversation, call("search_contact", {"query": "Jane"}))
+    conversation.record(other, ok("search_contact", [{"id": jane}], [{"id": jane}]))
+    booked = step(conversation, call("schedule_appointment", {"address": "1 Main St"}))
+    assert isinstance(booked, Ready)
+    assert booked.request.arguments["customer_id"] == maria
