@@ -151,7 +151,8 @@ class Executor:
             attempt += 1
             outcome = await self._attempt(template, rendered)
             if isinstance(outcome, ActionResult):
-                return _deleted_before(outcome, rendered) if answer_lost else outcome
+                result = _deleted_before(outcome, rendered) if answer_lost else outcome
+                return replace(result, attempts=attempt) if attempt > 1 else result
             failure, retry_after = outcome
             answer_lost = answer_lost or not failure.may_retry_write
             safe = template.idempotent or failure.may_retry_write
@@ -166,7 +167,8 @@ class Executor:
                 )
                 await self._sleep(wait)
                 continue
-            return failure.result(template, rendered, reached=not failure.may_retry_write)
+            result = failure.result(template, rendered, reached=not failure.may_retry_write)
+            return replace(result, attempts=attempt) if attempt > 1 else result
 
     def _wait_before(
         self, attempt: int, retry_after: float | None, deadline: float

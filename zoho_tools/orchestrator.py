@@ -106,14 +106,23 @@ class NeedsConfirmation:
 
 @dataclass(frozen=True, slots=True)
 class Rejected:
+    """A call that cannot go ahead. ``unavailable`` when the action itself is unknown or not
+    enabled: then there is nothing to fix, only something else to do."""
+
     action: str
     problems: tuple[Problem, ...]
+    unavailable: bool = False
 
     def to_model(self) -> dict[str, Any]:
+        instruction = (
+            "Do not call it again; tell the caller what you can do instead."
+            if self.unavailable
+            else "Fix these and call again; correct values you sent are kept."
+        )
         return {
             "status": "rejected",
             "problems": [str(p) for p in self.problems],
-            "instruction": "Fix these and call again; correct values you sent are kept.",
+            "instruction": instruction,
         }
 
 
@@ -278,7 +287,7 @@ def step(conversation: Conversation, call: ToolCall) -> Outcome:
     and confirmation state; never does I/O."""
     template = conversation.tools.get(call.name)
     if template is None:
-        return Rejected(call.name, (_unknown_action(conversation, call.name),))
+        return Rejected(call.name, (_unknown_action(conversation, call.name),), unavailable=True)
     given, problem = parse_arguments(call.arguments)
     if problem:
         return Rejected(call.name, (problem,))

@@ -52,6 +52,8 @@ class ActionResult:
     hint: str | None = None
     http_status: int | None = None
     request: RenderedRequest | None = None
+    #: How many times the request was sent (more than one after a retried fault).
+    attempts: int = 1
     records: Any = dataclasses.field(default=None, repr=False)
 
     @property

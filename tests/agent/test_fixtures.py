@@ -410,3 +410,26 @@ def test_demo_of_a_failing_fixture_file_exits_1(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "did not go as scripted" in result.output
     assert 'no Contacts record matching {"Full_Name": "Nobody Here"}' in result.output
+
+
+async def test_a_fault_that_never_fires_is_reported() -> None:
+    turn = _search_turn()
+    turn["agent"][0]["faults"] = [{"kind": 503, "method": "POST", "path": "/crm/v7/Nowhere"}]
+    run = await run_fixture(_fixture([turn]))
+    assert run.failures == ["1 injected fault(s) never fired (check their method/path)"]
+
+
+def test_demo_shows_retries_and_refuses_a_malformed_file(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from zoho_tools.cli import main
+
+    runner = CliRunner()
+    retried = runner.invoke(main, ["demo", "--no-color", "zoho_error_mid_call"])
+    assert retried.exit_code == 0, retried.output
+    assert "after 3 attempts" in retried.output
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("name: x\ndescription: a: colon\n")
+    refused = runner.invoke(main, ["demo", str(broken)])
+    assert refused.exit_code == 1
+    assert "cannot read the conversation" in refused.output

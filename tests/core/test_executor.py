@@ -103,6 +103,7 @@ async def test_get_retried_on_429_and_503_then_succeeds(
     assert result.ok
     assert result.data == [{"id": "1", "Full_Name": "John Smith"}]
     assert route.call_count == 3
+    assert result.attempts == 3
     assert time_.sleeps == [0.25, 0.5]
 
 

@@ -126,6 +126,7 @@ def test_malformed_model_output_is_rejected_without_a_crash(
     outcome = step(conversation, call("create_case", arguments))
     assert isinstance(outcome, Rejected)
     assert message in outcome_text(outcome)
+    assert "Fix these" in outcome_text(outcome)
 
 
 def test_nulls_mean_unknown(conversation: Conversation) -> None:
@@ -142,6 +143,7 @@ def test_unknown_and_disabled_actions(clock: Clock) -> None:
     disabled = step(conversation, call("delete_contact", {"id": JOHN}))
     assert isinstance(disabled, Rejected)
     assert "not enabled" in outcome_text(disabled)
+    assert "Do not call it again" in outcome_text(disabled)
     unknown = step(conversation, call("create_cases", {}))
     assert "Did you mean: create_case" in outcome_text(unknown)
 

@@ -263,6 +263,10 @@ def _check_turn(
 
 def _check_effects(run: FixtureRun, sandbox: Any) -> None:
     expect = run.fixture.expect
+    if sandbox.faults.pending:
+        run.failures.append(
+            f"{sandbox.faults.pending} injected fault(s) never fired (check their method/path)"
+        )
     log = [_logged(entry) for entry in sandbox.log]
     position = 0
     for spec in expect.requests:

@@ -24,18 +24,22 @@ def demo(conversation: str | None, list_only: bool, no_color: bool) -> None:
     CONVERSATION is the name of a bundled conversation (see --list) or a path to a fixture file;
     the default is the example call (John Smith of Acme Corp needs help with his order).
     """
+    import yaml
     from rich.console import Console
 
     from zoho_tools.agent.fixtures import Fixture, examples_folder, load_fixtures
 
     console = Console(no_color=no_color, highlight=False)
     folder = examples_folder()
-    if list_only:
-        for fixture in load_fixtures(folder):
-            console.print(f"[bold]{fixture.name}[/]  {fixture.description}")
-        return
-    path = _fixture_path(conversation or "example_call", folder)
-    fixture = Fixture.load(path)
+    try:
+        if list_only:
+            for fixture in load_fixtures(folder):
+                console.print(f"[bold]{fixture.name}[/]  {fixture.description}")
+            return
+        path = _fixture_path(conversation or "example_call", folder)
+        fixture = Fixture.load(path)
+    except (ValueError, yaml.YAMLError) as exc:  # pydantic's ValidationError is a ValueError
+        raise click.ClickException(f"cannot read the conversation: {exc}") from None
     run = asyncio.run(_replay(fixture, console))
     if not run.passed:
         console.print("[red]The conversation did not go as scripted:[/]")
@@ -87,11 +91,14 @@ def _show_records(run: Any, console: Any) -> None:
             continue
         if record_id not in touched[template.module]:
             touched[template.module].append(record_id)
-    if not touched:
+    tables = {}
+    for module, ids in touched.items():
+        records = [r for r in run.sandbox.records(module) if r.get("id") in ids]
+        if records:  # a record deleted during the call is gone
+            tables[module] = records
+    if not tables:
         return
     console.print()
     console.rule("[bold]CRM records written during the call[/]")
-    for module, ids in touched.items():
-        records = [r for r in run.sandbox.records(module) if r.get("id") in ids]
-        if records:
-            console.print(records_table(module, records))
+    for module, records in tables.items():
+        console.print(records_table(module, records))

@@ -51,6 +51,8 @@ class Transcript:
                 self.console.print(f"    [blue]Zoho[/] {escape(result.request.describe())}")
             style = _STATUS_STYLE.get(result.status, "white")
             status = f"HTTP {result.http_status}" if result.http_status else result.status
+            if result.attempts > 1:
+                status = f"{status} after {result.attempts} attempts"
             self.console.print(f"    [{style}]← {status}[/] {escape(_summary(result.to_model()))}")
         elif isinstance(outcome, NeedsInput):
             asks = ", ".join(f"{m.name}" for m in outcome.missing)
