@@ -204,6 +204,11 @@ class Executor:
             # The request was not sent: Zoho refuses new tokens for a while.
             return error_result(template.name, AUTH_THROTTLED, str(exc), request=rendered)
         except OAuthError as exc:
+            if isinstance(exc.__cause__, httpx.TransportError):
+                # The accounts server did not answer the refresh: a network fault, not a lost
+                # connection. The request itself was not sent, so even a create may retry.
+                reason = f"could not refresh the token ({type(exc.__cause__).__name__})"
+                return _Failure(NETWORK_ERROR, reason, True), None
             # Not sent either: no usable token (revoked, never connected, wrong client).
             return error_result(template.name, NOT_CONNECTED, str(exc), request=rendered)
         logger.debug(

@@ -13,7 +13,7 @@ from zoho_tools.results import NETWORK_ERROR, OUTCOME_UNKNOWN, RATE_LIMITED, SER
 from zoho_tools.sandbox import Sandbox
 from zoho_tools.sandbox.faults import FaultKind
 
-from .conftest import Agent, FakeTime, only, open_agent
+from .conftest import Agent, Clock, FakeTime, only, open_agent
 
 SEARCH = "/crm/v7/Contacts/search"
 
@@ -175,3 +175,36 @@ async def test_a_delete_whose_answer_is_lost_after_commit_reports_the_record_del
     assert result.ok, result.to_text()
     assert result.data == {"id": task["id"]}
     assert [e.status for e in agent.requests("DELETE")] == [None, 400]
+
+
+# --- the token refresh -------------------------------------------------------------------------
+
+TOKEN = "/oauth/v2/token"
+
+
+@pytest.mark.parametrize("kind", ["drop", "timeout"])
+async def test_a_refresh_the_accounts_server_does_not_answer_is_retried(
+    agent: Agent, clock: Clock, kind: FaultKind
+) -> None:
+    clock.advance(2 * 3600)  # the token has expired: refreshed before sending
+    agent.sb.faults.fail_next(1, kind=kind, path=TOKEN)
+    # A create too: the request itself was never sent, so a retry cannot duplicate it.
+    result = await agent.run("create_task", {"subject": "After a refresh blip"})
+    assert result.ok, result.to_text()
+    only(agent.sb.find("Tasks", Subject="After a refresh blip"))
+    assert [e.fault for e in agent.sb.log.matching("POST", TOKEN)] == [kind, None]
+    assert len(agent.requests("POST", "/Tasks")) == 1
+
+
+async def test_an_unreachable_accounts_server_is_a_network_error_not_a_lost_connection(
+    agent: Agent, clock: Clock
+) -> None:
+    clock.advance(2 * 3600)
+    agent.sb.faults.fail_next(10, kind="drop", path=TOKEN)
+    result = await agent.run("create_task", {"subject": "Never sent"})
+    # Not NOT_CONNECTED ("the operator must reconnect"): nothing is wrong with the connection.
+    assert (result.status, result.code) == ("error", NETWORK_ERROR)
+    assert "could not refresh the token" in result.message
+    assert "Try once more later" in (result.hint or "")
+    assert agent.requests() == []
+    assert agent.sb.find("Tasks", Subject="Never sent") == []
