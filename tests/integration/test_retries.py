@@ -163,6 +163,17 @@ async def test_an_update_whose_answer_is_lost_after_commit_is_retried_safely(
     assert len(agent.sb.records("Contacts")) == contacts
 
 
+async def test_a_rename_retried_after_commit_is_not_a_duplicate_of_itself(agent: Agent) -> None:
+    initech = only(agent.sb.find("Accounts", Account_Name="Initech"))
+    agent.sb.faults.fail_next(1, kind=503, method="PUT", after_commit=True)
+    result = await agent.run(
+        "update_account", {"id": initech["id"], "account_name": "Initech Global"}
+    )
+    # Account_Name is unique: the retry sets the value the first attempt already set.
+    assert result.ok, result.to_text()
+    assert only(agent.sb.find("Accounts", Account_Name="Initech Global"))["id"] == initech["id"]
+
+
 async def test_a_delete_whose_answer_is_lost_after_commit_reports_the_record_deleted(
     agent: Agent,
 ) -> None:
