@@ -32,7 +32,7 @@ from typing import Any
 import httpx
 
 from zoho_tools import __version__
-from zoho_tools.auth.errors import OAuthError, RefreshThrottled
+from zoho_tools.auth.errors import AccountsUnavailable, OAuthError, RefreshThrottled
 from zoho_tools.rendering import RenderedRequest, UnsafeRequest, render_request
 from zoho_tools.results import (
     AUTH_THROTTLED,
@@ -203,12 +203,11 @@ class Executor:
         except RefreshThrottled as exc:
             # The request was not sent: Zoho refuses new tokens for a while.
             return error_result(template.name, AUTH_THROTTLED, str(exc), request=rendered)
+        except AccountsUnavailable as exc:
+            # The accounts server did not answer the refresh: a network fault, not a lost
+            # connection. The request itself was not sent, so even a create may retry.
+            return _Failure(NETWORK_ERROR, f"could not refresh the token: {exc}", True), None
         except OAuthError as exc:
-            if isinstance(exc.__cause__, httpx.TransportError):
-                # The accounts server did not answer the refresh: a network fault, not a lost
-                # connection. The request itself was not sent, so even a create may retry.
-                reason = f"could not refresh the token ({type(exc.__cause__).__name__})"
-                return _Failure(NETWORK_ERROR, reason, True), None
             # Not sent either: no usable token (revoked, never connected, wrong client).
             return error_result(template.name, NOT_CONNECTED, str(exc), request=rendered)
         logger.debug(

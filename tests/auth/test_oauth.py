@@ -10,7 +10,13 @@ import httpx
 import pytest
 import respx
 
-from zoho_tools.auth.errors import InvalidClient, InvalidGrant, OAuthError, RefreshThrottled
+from zoho_tools.auth.errors import (
+    AccountsUnavailable,
+    InvalidClient,
+    InvalidGrant,
+    OAuthError,
+    RefreshThrottled,
+)
 from zoho_tools.auth.oauth import OAuthClient
 from zoho_tools.auth.tokens import TokenSet
 
@@ -170,10 +176,14 @@ async def test_a_used_code_says_to_connect_again(oauth: OAuthClient) -> None:
 @respx.mock
 async def test_non_json_answer_and_unreachable_server(oauth: OAuthClient, clock: Clock) -> None:
     respx.post(TOKEN_URL).mock(return_value=httpx.Response(502, text="<html>bad gateway"))
-    with pytest.raises(OAuthError, match="HTTP 502 and no JSON"):
+    with pytest.raises(AccountsUnavailable, match="HTTP 502"):
         await oauth.refresh(stored(clock))
+    respx.post(TOKEN_URL).mock(return_value=httpx.Response(200, text="<html>login page"))
+    with pytest.raises(OAuthError, match="HTTP 200 and no JSON") as wrong_server:
+        await oauth.refresh(stored(clock))
+    assert not isinstance(wrong_server.value, AccountsUnavailable)
     respx.post(TOKEN_URL).mock(side_effect=httpx.ConnectError("boom"))
-    with pytest.raises(OAuthError, match="could not reach the Zoho accounts server"):
+    with pytest.raises(AccountsUnavailable, match="could not reach the Zoho accounts server"):
         await oauth.refresh(stored(clock))
 
 

@@ -166,11 +166,6 @@ async def test_a_revoked_refresh_token_says_reconnect_and_raises_nothing(
     assert [e.status for e in searches] == ([200] if expire else [200, 401])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="auth bug: a refresh token Zoho refused is asked about again on every call; after 10 "
-    "the client-side throttle answers TOKEN_REFRESH_THROTTLED ('try again later') instead",
-)
 async def test_a_revoked_refresh_token_keeps_saying_reconnect(agent: Agent, clock: Clock) -> None:
     assert agent.auth is not None
     await revoke(agent.sb, agent.auth.token().refresh_token or "")

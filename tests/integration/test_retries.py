@@ -193,7 +193,7 @@ async def test_a_delete_whose_answer_is_lost_after_commit_reports_the_record_del
 TOKEN = "/oauth/v2/token"
 
 
-@pytest.mark.parametrize("kind", ["drop", "timeout"])
+@pytest.mark.parametrize("kind", ["drop", "timeout", 502, 503])
 async def test_a_refresh_the_accounts_server_does_not_answer_is_retried(
     agent: Agent, clock: Clock, kind: FaultKind
 ) -> None:

@@ -19,6 +19,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
+    "AccountsUnavailable": "errors",
     "InvalidClient": "errors",
     "InvalidGrant": "errors",
     "NotConnected": "errors",
@@ -42,6 +43,7 @@ _EXPORTS = {
 
 __all__ = [
     "REGIONS",
+    "AccountsUnavailable",
     "FileTokenStore",
     "InvalidClient",
     "InvalidGrant",
@@ -64,6 +66,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from zoho_tools.auth.errors import (
+        AccountsUnavailable,
         InvalidClient,
         InvalidGrant,
         NotConnected,

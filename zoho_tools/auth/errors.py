@@ -10,6 +10,7 @@ executor, in front of a language model.
     ├── InvalidClient          Zoho does not know this client id/secret at this accounts server
     ├── InvalidGrant           the grant code or refresh token is used, expired or revoked
     ├── RefreshThrottled       too many token requests: Zoho (or our own guard) says wait
+    ├── AccountsUnavailable    the accounts server did not answer, or failed (5xx): try again
     └── NotConnected           no tokens stored: run ``zoho-tools connect``
 """
 
@@ -51,6 +52,11 @@ class RefreshThrottled(OAuthError):
     ) -> None:
         super().__init__(message, error=error)
         self.retry_after = retry_after
+
+
+class AccountsUnavailable(OAuthError):
+    """The accounts server could not be reached, or answered with a server error. Nothing was
+    decided about the token: trying again later is right, reconnecting is not."""
 
 
 class NotConnected(OAuthError):

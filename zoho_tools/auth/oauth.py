@@ -24,6 +24,7 @@ import httpx
 
 from zoho_tools.auth.errors import (
     RECONNECT,
+    AccountsUnavailable,
     InvalidClient,
     InvalidGrant,
     OAuthError,
@@ -172,7 +173,7 @@ class OAuthClient:
             response = await self._http.send(request)
             await response.aread()
         except httpx.TransportError as exc:
-            raise OAuthError(
+            raise AccountsUnavailable(
                 f"could not reach the Zoho accounts server {server} ({type(exc).__name__}); "
                 "check the network and try again"
             ) from exc
@@ -249,6 +250,11 @@ class OAuthClient:
         Judged by the body: Zoho reports ``{"error": ...}`` with HTTP 200.
         """
         body = _json_body(response)
+        if not isinstance(body, dict) and response.status_code >= 500:
+            raise AccountsUnavailable(
+                f"{accounts_server} failed the token request (HTTP {response.status_code}); "
+                "try again shortly"
+            )
         if not isinstance(body, dict):
             raise OAuthError(
                 f"{accounts_server} answered the token request with HTTP {response.status_code} "

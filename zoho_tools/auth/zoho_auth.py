@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from zoho_tools.auth.errors import NotConnected
+from zoho_tools.auth.errors import InvalidGrant, NotConnected
 from zoho_tools.auth.oauth import OAuthClient
 from zoho_tools.auth.store import TokenStore
 from zoho_tools.auth.tokens import TokenSet
@@ -78,6 +78,9 @@ class ZohoAuth(httpx.Auth):
         self._clock = clock
         self._skew = refresh_skew
         self._token: TokenSet | None = None
+        # A refresh token Zoho refused stays refused: remember it, so every later call says
+        # "reconnect" at once instead of asking Zoho again (and tripping the refresh throttle).
+        self._refused: tuple[str, InvalidGrant] | None = None
         self._thread_lock = threading.Lock()
         # An asyncio lock belongs to one event loop; keep one per loop that uses this auth.
         self._loop_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
@@ -145,7 +148,12 @@ class ZohoAuth(httpx.Auth):
                 base = self._reread(stale)
                 if (reuse := self._reusable(base, stale)) is not None:
                     return reuse
-                fresh = await self.oauth.refresh(base)
+                self._raise_if_refused(base)
+                try:
+                    fresh = await self.oauth.refresh(base)
+                except InvalidGrant as exc:
+                    self._refused = (base.refresh_token or "", exc)
+                    raise
                 return self._keep(fresh)
 
     def _refresh_sync(self, stale: TokenSet) -> Generator[httpx.Request, httpx.Response, TokenSet]:
@@ -156,11 +164,22 @@ class ZohoAuth(httpx.Auth):
                 base = self._reread(stale)
                 if (reuse := self._reusable(base, stale)) is not None:
                     return reuse
+                self._raise_if_refused(base)
                 # Sent by the httpx.Client running this flow: no second (async) client needed.
                 response = yield self.oauth.refresh_request(base)
                 response.read()
-                fresh = self.oauth.read_refresh_response(response, base)
+                try:
+                    fresh = self.oauth.read_refresh_response(response, base)
+                except InvalidGrant as exc:
+                    self._refused = (base.refresh_token or "", exc)
+                    raise
                 return self._keep(fresh)
+
+    def _raise_if_refused(self, base: TokenSet) -> None:
+        """Raise again the refusal of ``base``'s refresh token, if Zoho already refused it (a
+        reconnect stores a new refresh token, which is tried)."""
+        if self._refused is not None and self._refused[0] == (base.refresh_token or ""):
+            raise self._refused[1]
 
     def _reusable(self, candidate: TokenSet | None, stale: TokenSet) -> TokenSet | None:
         """``candidate`` if someone else refreshed since ``stale`` was read and it is still good.
