@@ -203,7 +203,7 @@ async def test_a_refresh_the_accounts_server_does_not_answer_is_retried(
     result = await agent.run("create_task", {"subject": "After a refresh blip"})
     assert result.ok, result.to_text()
     only(agent.sb.find("Tasks", Subject="After a refresh blip"))
-    assert [e.fault for e in agent.sb.log.matching("POST", TOKEN)] == [kind, None]
+    assert [e.fault for e in agent.sb.log.matching("POST", TOKEN)] == [str(kind), None]
     assert len(agent.requests("POST", "/Tasks")) == 1
 
 
