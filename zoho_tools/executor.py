@@ -25,15 +25,15 @@ import json
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
 
 from zoho_tools import __version__
 from zoho_tools.auth.errors import AccountsUnavailable, OAuthError, RefreshThrottled
-from zoho_tools.rendering import RenderedRequest, UnsafeRequest, render_request
+from zoho_tools.rendering import ActionRequest, RenderedRequest, UnsafeRequest, render_request
 from zoho_tools.results import (
     AUTH_THROTTLED,
     DEFAULT_MAX_RECORDS,
@@ -49,7 +49,7 @@ from zoho_tools.results import (
     from_response,
 )
 from zoho_tools.templates import ActionTemplate
-from zoho_tools.variables import MissingVariable, VariableScope
+from zoho_tools.variables import MissingVariable
 from zoho_tools.zoho import API_VERSION, is_record_id
 
 logger = logging.getLogger("zoho_tools.executor")
@@ -68,15 +68,6 @@ class RetryPolicy:
     def delay(self, attempt: int, draw: float) -> float:
         """Full-jitter exponential backoff: the wait after failed attempt ``attempt`` (1-based)."""
         return min(self.max_delay, self.base_delay * 2 ** (attempt - 1)) * draw
-
-
-@dataclass(frozen=True, slots=True)
-class ActionRequest:
-    """An action with validated, normalised arguments, ready to render and send."""
-
-    template: ActionTemplate
-    arguments: Mapping[str, Any] = field(default_factory=dict)
-    scope: VariableScope = field(default_factory=VariableScope)
 
 
 #: Errors raised before a single byte reached Zoho: always safe to retry, even a create.
@@ -115,6 +106,7 @@ class Executor:
         self._clock = clock
         self._jitter = jitter
         self._resources = tuple(resources)
+        self._timeout = timeout
         self._client = httpx.AsyncClient(
             auth=auth,
             transport=transport,
@@ -149,7 +141,9 @@ class Executor:
         answer_lost = False  # an earlier attempt may have been acted on without us hearing so
         while True:
             attempt += 1
-            outcome = await self._attempt(template, rendered)
+            # A retry gets only what is left of the budget: a late answer is a wrong answer.
+            timeout = self._timeout if attempt == 1 else max(0.5, deadline - self._clock())
+            outcome = await self._attempt(template, rendered, min(timeout, self._timeout))
             if isinstance(outcome, ActionResult):
                 result = _deleted_before(outcome, rendered) if answer_lost else outcome
                 return replace(result, attempts=attempt) if attempt > 1 else result
@@ -184,7 +178,7 @@ class Executor:
         return wait
 
     async def _attempt(
-        self, template: ActionTemplate, rendered: RenderedRequest
+        self, template: ActionTemplate, rendered: RenderedRequest, timeout: float
     ) -> ActionResult | tuple[_Failure, float | None]:
         started = self._clock()
         try:
@@ -193,6 +187,7 @@ class Executor:
                 self.url_for(rendered.path),
                 params=rendered.query or None,
                 json=rendered.json,
+                timeout=httpx.Timeout(timeout, connect=min(timeout, 3.0)),
             )
         except _NOT_SENT as exc:
             return _Failure(NETWORK_ERROR, f"could not connect ({type(exc).__name__})", True), None

@@ -28,8 +28,8 @@ from typing import Any
 
 from zoho_tools.arguments import Problem, parse_arguments, prepare
 from zoho_tools.catalog import CATALOG, Catalog
-from zoho_tools.executor import ActionRequest
 from zoho_tools.normalize import Locale
+from zoho_tools.rendering import ActionRequest
 from zoho_tools.results import OUTCOME_UNKNOWN, ActionResult
 from zoho_tools.templates import CONFIRMED, ActionTemplate, Param
 from zoho_tools.variables import MissingVariable, VariableScope, resolve_in_scope

@@ -15,7 +15,7 @@ Rendering is pure: the same template, arguments and scope give the same request.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -27,6 +27,15 @@ from zoho_tools.zoho import MODULES, is_record_id
 
 class UnsafeRequest(ValueError):
     """A value would change which endpoint is called (a path segment that is not an id/module)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRequest:
+    """An action with validated, normalised arguments, ready to render and send."""
+
+    template: ActionTemplate
+    arguments: Mapping[str, Any] = field(default_factory=dict)
+    scope: VariableScope = field(default_factory=VariableScope)
 
 
 @dataclass(frozen=True, slots=True)

@@ -303,3 +303,16 @@ async def test_auth_failures_become_results_and_nothing_is_sent(
     result = await executor.execute(search())
     assert (result.status, result.code) == ("error", code)
     assert hint_part in (result.hint or "")
+
+
+@respx.mock
+async def test_a_retry_waits_only_for_what_is_left_of_the_budget(
+    executor: Executor, time_: FakeTime
+) -> None:
+    route = respx.get(f"{API}/crm/v7/Contacts/search").mock(
+        side_effect=[httpx.Response(503), httpx.Response(204)]
+    )
+    await executor.execute(search())
+    first, second = (call.request.extensions["timeout"]["read"] for call in route.calls)
+    assert first == 8.0  # the executor's timeout
+    assert second == pytest.approx(6.0 - 0.25)  # the budget, less the backoff already waited
