@@ -283,8 +283,8 @@ def _display_name(record: Mapping[str, Any]) -> str | None:
 
 
 def step(conversation: Conversation, call: ToolCall) -> Outcome:
-    """Decide what to do with one tool call. Changes only the conversation's collected values
-    and confirmation state; never does I/O."""
+    """Decide what to do with one tool call. Changes only the conversation's bookkeeping
+    (collected values, confirmations asked for, writes handed out); never does I/O."""
     template = conversation.tools.get(call.name)
     if template is None:
         return Rejected(call.name, (_unknown_action(conversation, call.name),), unavailable=True)
@@ -327,8 +327,7 @@ def step(conversation: Conversation, call: ToolCall) -> Outcome:
         if fingerprint in conversation._sending:
             return Repeated(call.name, None)
         conversation._sending.add(fingerprint)
-    request = ActionRequest(template, prepared.arguments, conversation.scope())
-    return Ready(request, fingerprint)
+    return Ready(ActionRequest(template, prepared.arguments, scope), fingerprint)
 
 
 def _unknown_action(conversation: Conversation, name: str) -> Problem:

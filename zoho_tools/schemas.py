@@ -40,8 +40,6 @@ from zoho_tools.templates import (
 #: How a model is told to treat a mandatory value it does not know.
 IfUnknown = Literal["omit", "null"]
 
-#: The argument that confirms a destructive action after the caller agreed to it.
-
 REQUIRED = "Required"
 _REQUIRED_ASK: Mapping[IfUnknown, str] = {
     "omit": "Required; omit if unknown",
