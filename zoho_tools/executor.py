@@ -131,7 +131,7 @@ class Executor:
         except MissingVariable as exc:
             return error_result(template.name, MISSING_VARIABLE, exc.reason, field=exc.name)
         except UnsafeRequest as exc:
-            return error_result(template.name, UNSAFE_REQUEST, str(exc))
+            return error_result(template.name, UNSAFE_REQUEST, str(exc), hint=exc.hint)
         return await self.send(template, rendered)
 
     async def send(self, template: ActionTemplate, rendered: RenderedRequest) -> ActionResult:

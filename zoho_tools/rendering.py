@@ -8,6 +8,7 @@ Rendering is pure: the same template, arguments and scope give the same request.
 - query values become text (lists comma-joined, booleans ``true``/``false``);
 - a ``search_term`` parameter placed at the ``word`` key of a query moves to Zoho's ``phone`` or
   ``email`` parameter when the term is a phone number or an email address;
+- a ``word`` search shorter than 2 characters is refused, as Zoho would refuse it;
 - every value interpolated into a ``criteria`` query is escaped as Zoho requires (a backslash
   before ``(``, ``)``, ``,`` and ``\\``), so a value can never close a condition and open another.
 """
@@ -26,7 +27,13 @@ from zoho_tools.zoho import MODULES, is_record_id
 
 
 class UnsafeRequest(ValueError):
-    """A value would change which endpoint is called (a path segment that is not an id/module)."""
+    """A request that must not be sent: a value that would change which endpoint is called (a
+    path segment that is not an id or module), or a search Zoho would refuse. ``hint`` says what
+    to send instead."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +117,8 @@ def _render_path(path: str, resolve: Any) -> str:
         if not (is_record_id(value) or (isinstance(value, str) and value in MODULES)):
             raise UnsafeRequest(
                 f"{value!r} cannot go into the request path: only record ids (digits) "
-                "and Zoho module names can"
+                "and Zoho module names can",
+                "Send a record id (digits) from a search result.",
             )
         return quote(value, safe="")
 
@@ -135,6 +143,12 @@ def _render_query(
         if value is not None:
             rendered[key] = value
     query = {key: _query_text(value) for key, value in rendered.items()}
+    if "word" in query and len(query["word"].replace(" ", "")) < 2:
+        # Zoho answers INVALID_DATA; refusing here saves the caller a round trip.
+        raise UnsafeRequest(
+            f"the search term {query['word']!r} is too short: Zoho needs at least 2 characters",
+            "Ask the caller for a longer name, or a phone number or email.",
+        )
     word = template.query.get("word")
     whole = PLACEHOLDER.fullmatch(word) if isinstance(word, str) else None
     if whole and "word" in query:

@@ -158,7 +158,6 @@ _HINTS: dict[str, str] = {
         "A {{placeholder}} could not be filled: {message}. Run the action it refers to first, "
         "or send the value itself."
     ),
-    UNSAFE_REQUEST: "{message}. Send a record id (digits) from a search result.",
 }
 
 

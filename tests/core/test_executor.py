@@ -316,3 +316,13 @@ async def test_a_retry_waits_only_for_what_is_left_of_the_budget(
     first, second = (call.request.extensions["timeout"]["read"] for call in route.calls)
     assert first == 8.0  # the executor's timeout
     assert second == pytest.approx(6.0 - 0.25)  # the budget, less the backoff already waited
+
+
+async def test_a_one_letter_search_is_refused_before_any_request() -> None:
+    executor = Executor(
+        api_domain=API, transport=httpx.MockTransport(lambda r: pytest.fail("sent"))
+    )
+    result = await executor.execute(ActionRequest(SEARCH, {"query": "J"}))
+    assert (result.code, result.status) == ("UNSAFE_REQUEST", "error")
+    assert "at least 2 characters" in result.message
+    assert "longer name" in (result.hint or "")
