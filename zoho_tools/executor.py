@@ -67,7 +67,7 @@ class RetryPolicy:
 
     def delay(self, attempt: int, draw: float) -> float:
         """Full-jitter exponential backoff: the wait after failed attempt ``attempt`` (1-based)."""
-        return min(self.max_delay, self.base_delay * 2 ** (attempt - 1)) * draw
+        return min(self.max_delay, self.base_delay * 2.0 ** (attempt - 1)) * draw
 
 
 #: Errors raised before a single byte reached Zoho: always safe to retry, even a create.

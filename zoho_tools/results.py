@@ -286,7 +286,8 @@ def _request_error(
         _code_for_status(status_code),
     )
     message = str(body.get("message") or body.get("error_info") or f"HTTP {status_code}")
-    details = body.get("details") if isinstance(body.get("details"), Mapping) else {}
+    raw_details = body.get("details")
+    details: Mapping[str, Any] = raw_details if isinstance(raw_details, Mapping) else {}
     field = _param_for(template, details.get("api_name") or details.get("param_name"))
     return replace(
         base,

@@ -96,6 +96,7 @@ class CallbackListener:
     @property
     def redirect_uri(self) -> str:
         host, port = self._server.server_address[:2]
+        host = host.decode() if isinstance(host, bytes) else host
         return f"http://{host}:{port}{CALLBACK_PATH}"
 
     def __enter__(self) -> CallbackListener:

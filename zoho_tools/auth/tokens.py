@@ -89,7 +89,8 @@ class TokenSet:
             )
         return cls(
             access_token=access_token,
-            refresh_token=body.get("refresh_token") or (previous and previous.refresh_token),
+            refresh_token=body.get("refresh_token")
+            or (previous.refresh_token if previous else None),
             expires_at=now + _lifetime(body),
             api_domain=_api_domain(body, accounts_server, previous),
             accounts_server=accounts_server.rstrip("/"),

@@ -8,8 +8,8 @@ the close matches. The catalog and the adapters are imported inside the commands
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -32,7 +32,10 @@ def tools() -> None:
     """
 
 
-def _category_option(help_text: str) -> Any:
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+def _category_option(help_text: str) -> Callable[[_Command], _Command]:
     return click.option(
         "--category",
         "-c",
@@ -43,7 +46,7 @@ def _category_option(help_text: str) -> Any:
     )
 
 
-def _custom_option(command: Any) -> Any:
+def _custom_option(command: _Command) -> _Command:
     return click.option(
         "--custom",
         "custom_file",
@@ -263,7 +266,7 @@ def _describe(template: ActionTemplate) -> str:
 def _describe_param(param: Param, zoho_field: str | None, *, indent: str) -> list[str]:
     from zoho_tools.schemas import describe_default
 
-    facts = [param.type]
+    facts: list[str] = [param.type]
     if param.required:
         facts.append("required")
     if param.required_when:

@@ -71,7 +71,7 @@ def _compact(arguments: Any) -> str:
         try:
             arguments = json.loads(arguments)
         except json.JSONDecodeError:
-            return arguments
+            return str(arguments)
     return json.dumps(arguments, ensure_ascii=False)
 
 
