@@ -6,6 +6,7 @@ import httpx
 import pytest
 import respx
 
+from tests.clocks import FakeTime
 from zoho_tools.executor import ActionRequest, Executor, RetryPolicy
 from zoho_tools.results import OUTCOME_UNKNOWN, RATE_LIMITED, SERVER_ERROR
 from zoho_tools.templates import ActionTemplate, Param
@@ -49,21 +50,6 @@ GET = ActionTemplate(
     read_only=True,
     idempotent=True,
 )
-
-
-class FakeTime:
-    """A clock that only moves when the executor sleeps: retries without real waiting."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 @pytest.fixture

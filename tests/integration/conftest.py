@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.clocks import Clock, FakeTime
 from zoho_tools.arguments import prepare
 from zoho_tools.auth import MemoryTokenStore, OAuthClient, TokenSet, ZohoAuth, sandbox_auth
 from zoho_tools.catalog import CATALOG
@@ -30,34 +31,6 @@ from zoho_tools.variables import VariableScope
 #: Deterministic backoff (jitter pinned to 1.0): waits of 0.25, 0.5, 1.0 s within 6 s, 4 tries.
 RETRY = RetryPolicy(budget=6.0, max_attempts=4, base_delay=0.25, max_delay=2.0)
 CALLER_PHONE = "+15551234567"  # John Smith of Acme Corp in the demo org
-
-
-class Clock:
-    """Epoch seconds for the sandbox and the token expiry; moves only when a test says so."""
-
-    def __init__(self, now: float = 1_800_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-class FakeTime:
-    """The executor's monotonic clock and sleep: time passes only while the executor waits."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def template(name: str | ActionTemplate) -> ActionTemplate:

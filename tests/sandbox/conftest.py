@@ -8,22 +8,10 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.clocks import Clock
 from zoho_tools.sandbox import Sandbox
 
 API = "/crm/v7"
-
-
-class Clock:
-    """A settable clock for token expiry and time rules (seconds since the epoch)."""
-
-    def __init__(self, now: float = 1_800_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def client_for(
