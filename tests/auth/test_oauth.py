@@ -10,6 +10,7 @@ import httpx
 import pytest
 import respx
 
+from tests.clocks import Clock
 from zoho_tools.auth.errors import (
     AccountsUnavailable,
     InvalidClient,
@@ -19,8 +20,6 @@ from zoho_tools.auth.errors import (
 )
 from zoho_tools.auth.oauth import OAuthClient
 from zoho_tools.auth.tokens import TokenSet
-
-from .conftest import Clock
 
 ACCOUNTS = "https://accounts.zoho.eu"
 TOKEN_URL = f"{ACCOUNTS}/oauth/v2/token"

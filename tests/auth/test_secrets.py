@@ -14,6 +14,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
+from tests.clocks import Clock
 from zoho_tools.auth.errors import InvalidClient, InvalidGrant, OAuthError
 from zoho_tools.auth.oauth import OAuthClient
 from zoho_tools.auth.store import FileTokenStore
@@ -22,7 +23,6 @@ from zoho_tools.cli import main
 from zoho_tools.config import load_settings
 from zoho_tools.sandbox import Sandbox
 
-from .conftest import Clock
 from .helpers import Browser, Served
 
 WRONG_SECRET = "wrong-client-secret-0b1c2d3e"

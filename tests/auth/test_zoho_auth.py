@@ -11,14 +11,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.clocks import Clock
 from zoho_tools.auth.errors import InvalidGrant, NotConnected, RefreshThrottled
 from zoho_tools.auth.oauth import OAuthClient
 from zoho_tools.auth.store import FileTokenStore, MemoryTokenStore, TokenStore
 from zoho_tools.auth.tokens import TokenSet
 from zoho_tools.auth.zoho_auth import StaticTokenAuth, ZohoAuth, sandbox_auth
 from zoho_tools.sandbox import Sandbox
-
-from .conftest import Clock
 
 CURRENT_USER = "/crm/v7/users"
 PARAMS = {"type": "CurrentUser"}

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.clocks import Clock, FakeTime
+from tests.clocks import FakeTime
 from zoho_tools.arguments import prepare
 from zoho_tools.auth import MemoryTokenStore, OAuthClient, TokenSet, ZohoAuth, sandbox_auth
 from zoho_tools.catalog import CATALOG
@@ -148,18 +148,6 @@ async def open_served_agent(
     executor, auth = served_executor(sb, server, time, **options)
     async with executor:
         yield Agent(sb, executor, auth, time)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def sb(clock: Clock) -> Iterator[Sandbox]:
-    sandbox = Sandbox(seed="demo", clock=clock)
-    yield sandbox
-    sandbox.close()
 
 
 @pytest.fixture

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.clocks import Clock
 from zoho_tools.catalog import CATALOG
 from zoho_tools.custom_actions import load_custom_actions
 from zoho_tools.executor import ActionRequest
 from zoho_tools.templates import ActionTemplate
 
-from .conftest import Agent, Clock, only
+from .conftest import Agent, only
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "custom_actions.toml"
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from tests.clocks import Clock, FakeTime
 from zoho_tools.arguments import prepare
 from zoho_tools.catalog import CATALOG
 from zoho_tools.results import NOT_CONNECTED
 from zoho_tools.sandbox import Sandbox
 
-from .conftest import Agent, Clock, FakeTime, only, open_agent
+from .conftest import Agent, only, open_agent
 
 RECONNECT = "reconnect with `zoho-tools connect`"
 SEARCH_FIRST = "Search for the record first"

@@ -8,13 +8,14 @@ import socket
 
 import httpx
 
+from tests.clocks import Clock, FakeTime
 from zoho_tools.arguments import prepare
 from zoho_tools.catalog import CATALOG
 from zoho_tools.executor import ActionRequest, Executor, SyncExecutor
 from zoho_tools.results import NETWORK_ERROR, OUTCOME_UNKNOWN
 from zoho_tools.sandbox import Sandbox, SandboxServer
 
-from .conftest import RETRY, Clock, FakeTime, only, open_served_agent, served_executor
+from .conftest import RETRY, only, open_served_agent, served_executor
 
 
 async def test_an_expired_token_is_refreshed_and_a_503_and_429_retried_over_http(

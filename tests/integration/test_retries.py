@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 
+from tests.clocks import Clock, FakeTime
 from zoho_tools.executor import RetryPolicy
 from zoho_tools.results import NETWORK_ERROR, OUTCOME_UNKNOWN, RATE_LIMITED, SERVER_ERROR
 from zoho_tools.sandbox import Sandbox
 from zoho_tools.sandbox.faults import FaultKind
 
-from .conftest import Agent, Clock, FakeTime, only, open_agent
+from .conftest import Agent, only, open_agent
 
 SEARCH = "/crm/v7/Contacts/search"
 

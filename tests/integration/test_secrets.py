@@ -12,11 +12,12 @@ import logging
 import httpx
 import pytest
 
+from tests.clocks import Clock, FakeTime
 from zoho_tools.auth import ZohoAuth
 from zoho_tools.results import NOT_CONNECTED, OUTCOME_UNKNOWN, ActionResult
 from zoho_tools.sandbox import Sandbox, SandboxServer
 
-from .conftest import Agent, Clock, FakeTime, open_served_agent
+from .conftest import Agent, open_served_agent
 
 WRONG_SECRET = "0f1e2d3c4b5a69788796a5b4c3d2e1f0deadbeef42"
 

@@ -27,18 +27,6 @@ def client_for(
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def sb(clock: Clock) -> Iterator[Sandbox]:
-    sandbox = Sandbox(seed="demo", clock=clock)
-    yield sandbox
-    sandbox.close()
-
-
-@pytest.fixture
 def empty(clock: Clock) -> Iterator[Sandbox]:
     sandbox = Sandbox(clock=clock)
     yield sandbox

@@ -9,9 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
+from tests.clocks import Clock
 from zoho_tools.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
-
-from .conftest import Clock
 
 TOKEN = re.compile(r"1000\.[0-9a-f]{32}\.[0-9a-f]{32}")
 REDIRECT = "http://127.0.0.1:53682/callback"

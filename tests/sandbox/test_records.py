@@ -7,9 +7,10 @@ import re
 import httpx
 import pytest
 
+from tests.clocks import Clock
 from zoho_tools.sandbox import Sandbox
 
-from .conftest import API, Clock, error_of, first_result, insert, one
+from .conftest import API, error_of, first_result, insert, one
 
 ID = re.compile(r"\d{19}")
 OFFSET_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d")

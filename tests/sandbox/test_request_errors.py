@@ -7,9 +7,10 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.clocks import Clock
 from zoho_tools.sandbox import Sandbox
 
-from .conftest import API, Clock, client_for, error_of, insert
+from .conftest import API, client_for, error_of, insert
 
 
 def test_no_authorization_header(sb: Sandbox) -> None:

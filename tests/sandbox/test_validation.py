@@ -7,9 +7,10 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.clocks import Clock
 from zoho_tools.sandbox import RecordError, Sandbox
 
-from .conftest import API, Clock, client_for, first_result, insert, one
+from .conftest import API, client_for, first_result, insert, one
 
 FUTURE = "2027-03-01T10:00:00-05:00"  # the test clock is at 2027-01-15
 PAST = "2026-06-01T10:00:00-04:00"
