@@ -30,7 +30,7 @@ from zoho_tools.arguments import Problem, parse_arguments, prepare
 from zoho_tools.catalog import CATALOG, Catalog
 from zoho_tools.normalize import Locale
 from zoho_tools.rendering import ActionRequest
-from zoho_tools.results import OUTCOME_UNKNOWN, ActionResult
+from zoho_tools.results import OUTCOME_UNKNOWN, ActionResult, display_name
 from zoho_tools.templates import CONFIRMED, ActionTemplate, Param
 from zoho_tools.variables import MissingVariable, VariableScope, resolve_in_scope
 
@@ -257,7 +257,7 @@ class Conversation:
             records = result.records if isinstance(result.records, list) else [result.records]
             for record in records:
                 if isinstance(record, Mapping) and record.get("id") == record_id:
-                    return _display_name(record)
+                    return display_name(record) or None
         return None
 
 
@@ -268,15 +268,6 @@ def _enabled(catalog: Catalog, employee: Employee) -> Catalog:
     if unknown:
         raise ValueError(f"the employee enables unknown actions: {', '.join(sorted(unknown))}")
     return catalog.select(names=sorted(employee.actions))
-
-
-def _display_name(record: Mapping[str, Any]) -> str | None:
-    for key in ("Full_Name", "Account_Name", "Deal_Name", "Subject", "Product_Name", "Name"):
-        value = record.get(key)
-        if isinstance(value, str) and value:
-            return value
-    first, last = record.get("First_Name"), record.get("Last_Name")
-    return " ".join(part for part in (first, last) if part) or None
 
 
 # --- the step ------------------------------------------------------------------------------------

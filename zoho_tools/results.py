@@ -208,12 +208,37 @@ def from_response(
     return replace(base, data=_trim_record(template, body), records=body)
 
 
+#: Fields that name a record, most telling first (a lookup's value is its ``{"name", "id"}``).
+_NAME_FIELDS = ("Full_Name", "Account_Name", "Deal_Name", "Subject", "Event_Title",
+                "Product_Name", "Appointment_Name", "Solution_Title", "Note_Title",
+                "full_name", "name")  # fmt: skip
+
+
+def display_name(record: Any) -> str:
+    """A readable name for a Zoho record (for read-backs and transcripts), or ``""``."""
+    if not isinstance(record, Mapping):
+        return ""
+    for key in _NAME_FIELDS:
+        value = record.get(key)
+        if isinstance(value, Mapping):
+            value = value.get("name")
+        if value:
+            return str(value)
+    first, last = record.get("First_Name"), record.get("Last_Name")
+    return " ".join(str(part) for part in (first, last) if part)
+
+
+def _is_lookup(template: ActionTemplate) -> bool:
+    """A read of one record by id (``get_contact``): 204 means no such record."""
+    return bool(template.path_placeholders) and template.read_only
+
+
 def _is_write_result(item: Any) -> bool:
     return isinstance(item, Mapping) and "code" in item and "status" in item
 
 
 def _empty(template: ActionTemplate, base: ActionResult) -> ActionResult:
-    if template.path_placeholders and template.read_only:
+    if _is_lookup(template):
         return replace(
             base,
             status="empty",
@@ -318,7 +343,7 @@ def _records(
 ) -> ActionResult:
     shown = [_trim_record(template, record) for record in records[:max_records]]
     more = bool(info.get("more_records")) or len(records) > max_records
-    single = bool(template.path_placeholders) and template.read_only and len(records) == 1
+    single = _is_lookup(template) and len(records) == 1
     return replace(
         base,
         data=shown[0] if single else shown,

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from zoho_tools.agent.loop import Event, SpeechEvent, ToolEvent
 from zoho_tools.orchestrator import NeedsConfirmation, NeedsInput, Ready, Rejected, Repeated
+from zoho_tools.results import display_name
 
 _STATUS_STYLE = {"ok": "green", "empty": "yellow", "error": "red"}
 
@@ -81,37 +82,13 @@ def _summary(shown: Mapping[str, Any]) -> str:
         return f"{shown.get('code')}: {shown.get('message', '')}"
     data = shown.get("data")
     if isinstance(data, list):
-        names = [_name(record) for record in data]
+        names = [display_name(record) for record in data]
         listed = ", ".join(n for n in names if n)
         return f"{shown.get('count', len(data))} record(s): {listed}"
     if isinstance(data, Mapping):
-        name = _name(data)
+        name = display_name(data)
         return f"{shown.get('message') or 'ok'} {name or ''} (id {data.get('id')})".strip()
     return str(shown.get("message") or shown.get("status"))
-
-
-def _name(record: Any) -> str:
-    if not isinstance(record, Mapping):
-        return ""
-    for key in (
-        "Full_Name",
-        "Account_Name",
-        "Deal_Name",
-        "Subject",
-        "Event_Title",
-        "Product_Name",
-        "Appointment_Name",
-        "Solution_Title",
-        "Note_Title",
-        "full_name",
-        "name",
-    ):
-        value = record.get(key)
-        if isinstance(value, Mapping):
-            value = value.get("name")
-        if value:
-            return str(value)
-    return ""
 
 
 def records_table(module: str, records: list[Mapping[str, Any]]) -> Table:
