@@ -6,15 +6,23 @@ parameters that still have no value, and every problem found, each with a messag
 model exactly what to send instead. Nothing is dropped silently and nothing raises on bad input.
 
 Order of work, per parameter: ``null`` means "not known" (the model is told to pass null rather
-than guess); ``{{placeholders}}`` in values are resolved (call variables, earlier results); the
-value is normalised by type; then defaults fill what is still missing: an AI employee's defaults
-first, then the action's declared ones (a default whose ``{{variable}}`` is not set is skipped, so
-the field is asked for instead).
+than guess), and so does a blank value (whitespace or control characters only): a mandatory field
+is asked for again rather than sent empty; the value is normalised by type; then defaults fill
+what is still missing: an AI employee's defaults first, then the action's declared ones (a default
+whose ``{{variable}}`` is not set is skipped, so the field is asked for instead).
+
+Values are taken as they are: ``{{references}}`` in what the model sent are resolved once, by the
+orchestrator, before :func:`prepare` (a value that came from a record is never rendered again).
+
+:func:`parse_arguments` is the gate for hostile input: JSON that parses but cannot be used
+(numbers thousands of digits long, nesting thousands of levels deep, ``NaN``, lone UTF-16
+surrogates, megabytes of text) becomes a :class:`Problem`, never an exception.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,18 +57,91 @@ class Prepared:
         return not self.missing and not self.problems
 
 
-def parse_arguments(raw: Any) -> tuple[dict[str, Any], Problem | None]:
-    """The model's arguments as a dict. Accepts a JSON string (as OpenAI sends) or an object."""
+#: The longest argument string accepted (a note's 32,000 characters, escaped, fit easily).
+MAX_ARGUMENTS_CHARS = 256_000
+#: How deep JSON values may nest (line items are three levels deep).
+MAX_DEPTH = 16
+#: Zoho's numbers are 64-bit; anything larger is a mistake (and Python cannot print huge ones).
+MAX_INTEGER = 2**63 - 1
+
+
+def parse_arguments(raw: Any) -> tuple[dict[str, Any], tuple[Problem, ...]]:
+    """The model's arguments as a dict, and what is wrong with them. Accepts a JSON string (as
+    OpenAI sends) or an object (as Anthropic and MCP send).
+
+    A problem with the call as a whole (``param`` None) leaves nothing; a value that cannot be
+    used is left out and named, and the other values are kept.
+    """
     if raw is None or raw == "":
-        return {}, None
-    if isinstance(raw, str):
+        return {}, ()
+    if isinstance(raw, str | bytes):
+        if len(raw) > MAX_ARGUMENTS_CHARS:
+            too_long = f"the arguments are {len(raw):,} characters long; send at most "
+            return {}, (Problem(None, f"{too_long}{MAX_ARGUMENTS_CHARS:,}"),)
         try:
             raw = json.loads(raw)
         except json.JSONDecodeError as exc:
-            return {}, Problem(None, f"the arguments are not valid JSON ({exc.msg} at {exc.pos})")
+            return {}, (
+                Problem(None, f"the arguments are not valid JSON ({exc.msg} at {exc.pos})"),
+            )
+        except (ValueError, RecursionError):
+            # Integers past Python's digit limit, or nesting past the parser's recursion limit.
+            unusable_json = "the arguments are not usable JSON: numbers must fit in 64 bits"
+            return {}, (Problem(None, f"{unusable_json} and values nest at most {MAX_DEPTH} deep"),)
     if not isinstance(raw, Mapping):
-        return {}, Problem(None, "the arguments must be a JSON object of parameter names")
-    return dict(raw), None
+        return {}, (Problem(None, "the arguments must be a JSON object of parameter names"),)
+    given: dict[str, Any] = {}
+    problems = []
+    for key, value in raw.items():
+        if not isinstance(key, str) or _has_surrogate(key):
+            name = normalize.brief_name(str(key))
+            problems.append(Problem(name, "is not a parameter name; use the names in the schema"))
+        elif (problem := unusable(value)) is not None:
+            problems.append(Problem(key, problem))
+        else:
+            given[key] = value
+    return given, tuple(problems)
+
+
+def unusable(value: Any) -> str | None:
+    """Why a JSON-like value cannot be used, or None. Walks without recursion, so no depth of
+    nesting can break it."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return f"is nested more than {MAX_DEPTH} levels deep"
+        if isinstance(item, str):
+            if len(item) > MAX_ARGUMENTS_CHARS:
+                return f"is {len(item):,} characters long"
+            if _has_surrogate(item):
+                return "contains an invalid character (a lone UTF-16 surrogate); send plain text"
+        elif isinstance(item, bool) or item is None:
+            continue
+        elif isinstance(item, int):
+            if abs(item) > MAX_INTEGER:
+                return "is a number too large for Zoho"
+        elif isinstance(item, float):
+            if not math.isfinite(item):
+                return "must be a finite number, not NaN or Infinity"
+        elif isinstance(item, Mapping):
+            for key, nested in item.items():
+                if not isinstance(key, str) or _has_surrogate(key):
+                    return "has a key that is not plain text"
+                stack.append((nested, depth + 1))
+        elif isinstance(item, list | tuple):
+            stack.extend((nested, depth + 1) for nested in item)
+        else:
+            return f"must be a JSON value, not {type(item).__name__}"
+    return None
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def prepare(
@@ -80,18 +161,22 @@ def prepare(
     """
     scope = scope or VariableScope()
     locale = locale or Locale()
-    given, problem = parse_arguments(raw)
-    if problem:
-        return Prepared(problems=(problem,))
-    problems = _unknown(template, given, ignore)
+    given, parsed = parse_arguments(raw)
+    if any(p.param is None for p in parsed):
+        return Prepared(problems=parsed)
+    problems = [*parsed, *_unknown(template, given, ignore)]
     values: dict[str, Any] = {}
+    blank: set[str] = set()
     for param in template.params:
         value = given.get(param.name)
         if value is None:
             continue
+        if normalize.is_blank(value):
+            blank.add(param.name)
+            continue
         try:
-            values[param.name] = _normalise(param, _resolve(value, scope), scope, locale)
-        except (ValueProblem, MissingVariable) as exc:
+            values[param.name] = _normalise(param, value, locale)
+        except ValueProblem as exc:
             problems.append(Problem(param.name, str(exc)))
     problems.extend(
         _apply_defaults(template, values, defaults or {}, scope, locale, skip=_names(problems))
@@ -108,6 +193,12 @@ def prepare(
         and _is_required(p, values)
         and p.name not in _names(problems)
         and not _derived_later(p, template)
+    )
+    # A blank optional value is refused rather than sent: Zoho would blank the field (on an
+    # update, perhaps a mandatory one). A blank mandatory one is simply asked for again.
+    problems.extend(
+        Problem(name, "is blank; send a value, or leave it out to keep what Zoho has")
+        for name in sorted(blank - values.keys() - {p.name for p in missing})
     )
     return Prepared(arguments=values, missing=missing, problems=tuple(problems))
 
@@ -153,12 +244,12 @@ def _unknown(
             continue
         import difflib  # only on this error path: it is slow to import
 
-        close = difflib.get_close_matches(name, known, n=1)
+        close = difflib.get_close_matches(name[:64], known, n=1)
         suggestion = f"did you mean {close[0]!r}? " if close else ""
         problems.append(
             Problem(
-                name,
-                f"{template.name} has no parameter {name!r}; {suggestion}"
+                normalize.brief_name(name),
+                f"{template.name} has no parameter {normalize.brief(name)}; {suggestion}"
                 f"it takes: {', '.join(known) or 'nothing'}",
             )
         )
@@ -180,12 +271,16 @@ def _resolve(value: Any, scope: VariableScope) -> Any:
     return value
 
 
-def _normalise(param: Param, value: Any, scope: VariableScope, locale: Locale) -> Any:
+def _normalise(param: Param, value: Any, locale: Locale) -> Any:
     if param.enum:
         return normalize.choice(value, param.enum)
     kind = param.type
     if kind == "items":
-        return _normalise_items(param, value, scope, locale)
+        return _normalise_items(param, value, locale)
+    if kind == "integer":
+        return normalize.within(normalize.integer(value), param.minimum, param.maximum)
+    if kind == "number":
+        return normalize.within(normalize.number(value), param.minimum, param.maximum)
     if kind == "search_term":
         return normalize.search_term(value, locale, routes=True)
     if kind in ("string", "text"):
@@ -197,8 +292,6 @@ def _normalise(param: Param, value: Any, scope: VariableScope, locale: Locale) -
 
 
 _PLAIN = {
-    "integer": normalize.integer,
-    "number": normalize.number,
     "boolean": normalize.boolean,
     "duration": normalize.duration,
     "email": normalize.email,
@@ -211,9 +304,7 @@ _LOCALISED = {
 }
 
 
-def _normalise_items(
-    param: Param, value: Any, scope: VariableScope, locale: Locale
-) -> list[dict[str, Any]]:
+def _normalise_items(param: Param, value: Any, locale: Locale) -> list[dict[str, Any]]:
     if isinstance(value, Mapping):
         value = [value]
     if not isinstance(value, list) or not value:
@@ -222,10 +313,12 @@ def _normalise_items(
     items = []
     for index, raw_item in enumerate(value):
         if not isinstance(raw_item, Mapping):
-            raise ValueProblem(f"item {index} must be an object, not {raw_item!r}")
+            raise ValueProblem(f"item {index} must be an object, not {normalize.brief(raw_item)}")
         item: dict[str, Any] = {}
         for sub in param.item_params:
             sub_value = raw_item.get(sub.name)
+            if normalize.is_blank(sub_value):
+                sub_value = None
             if sub_value is None and sub.has_default:
                 sub_value = sub.default
             if sub_value is None:
@@ -233,12 +326,13 @@ def _normalise_items(
                     raise ValueProblem(f"item {index} needs {sub.name}")
                 continue
             try:
-                item[sub.name] = _normalise(sub, _resolve(sub_value, scope), scope, locale)
-            except (ValueProblem, MissingVariable) as exc:
+                item[sub.name] = _normalise(sub, sub_value, locale)
+            except ValueProblem as exc:
                 raise ValueProblem(f"item {index} {sub.name}: {exc}") from None
         extra = set(raw_item) - {p.name for p in param.item_params}
         if extra:
-            raise ValueProblem(f"item {index} has unknown fields: {', '.join(sorted(extra))}")
+            names = ", ".join(normalize.brief_name(name) for name in sorted(extra)[:5])
+            raise ValueProblem(f"item {index} has unknown fields: {names}")
         items.append(item)
     return items
 
@@ -267,7 +361,7 @@ def _apply_defaults(
         if value is None:
             continue
         try:
-            values[param.name] = _normalise(param, value, scope, locale)
+            values[param.name] = _normalise(param, value, locale)
         except ValueProblem as exc:
             problems.append(Problem(param.name, f"its default {default!r} is unusable: {exc}"))
     return problems

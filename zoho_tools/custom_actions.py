@@ -61,6 +61,8 @@ class _ParamSpec(BaseModel):
     enum: list[str] = Field(default_factory=list)
     default: Any = None
     min_length: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
 
     def to_param(self) -> Param:
         return Param(
@@ -72,6 +74,8 @@ class _ParamSpec(BaseModel):
             enum=tuple(self.enum),
             default=self.default,
             min_length=self.min_length,
+            minimum=self.minimum,
+            maximum=self.maximum,
         )
 
 

@@ -11,8 +11,11 @@
   formats; each problem says how to fix it. Valid values given in the same call are kept.
 - :class:`Repeated`: the very same write already ran in this conversation (models repeat calls);
   the earlier result is returned instead of writing twice.
-- :class:`Ready`: an :class:`~zoho_tools.executor.ActionRequest` with defaults applied and values in
-  Zoho's formats, for the executor. Report its result back with :meth:`Conversation.record`.
+- :class:`Ready`: an :class:`~zoho_tools.rendering.ActionRequest` with defaults applied and values
+  in Zoho's formats, for the executor. Send it inside :meth:`Conversation.sending`, which records
+  the result and releases the write guard whatever happens to the request.
+
+:func:`zoho_tools.replies.reply_for` renders every outcome (and Zoho's result) for the model.
 
 The :class:`Conversation` holds the call variables, the AI employee (which actions it may use, and
 its defaults), each action's latest result for ``{{action.field}}`` chaining, and the guards.
@@ -21,16 +24,17 @@ its defaults), each action's latest result for ``{{action.field}}`` chaining, an
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from zoho_tools.arguments import Problem, parse_arguments, prepare
 from zoho_tools.catalog import CATALOG, Catalog
-from zoho_tools.normalize import Locale
+from zoho_tools.normalize import Locale, brief, brief_name
 from zoho_tools.rendering import ActionRequest
-from zoho_tools.results import OUTCOME_UNKNOWN, ActionResult, display_name
+from zoho_tools.results import OUTCOME_UNKNOWN, ActionResult, display_name, error_result
 from zoho_tools.templates import CONFIRMED, ActionTemplate, Param
 from zoho_tools.variables import MissingVariable, VariableScope, resolve_in_scope
 
@@ -70,38 +74,12 @@ class NeedsInput:
     missing: tuple[MissingField, ...]
     collected: Mapping[str, Any]
 
-    def to_model(self) -> dict[str, Any]:
-        askable = [m for m in self.missing if m.question]
-        lookups = [m for m in self.missing if not m.question]
-        shown: dict[str, Any] = {"status": "needs_input", "missing": [m.name for m in self.missing]}
-        if askable:
-            shown["ask"] = (
-                askable[0].question if len(askable) == 1 else [m.question for m in askable]
-            )
-        if lookups:
-            shown["look_up"] = {m.name: "find it with a search action first" for m in lookups}
-        shown["instruction"] = (
-            "Ask the caller for this now; never guess or invent it. Then call "
-            f"{self.action} again with the new value(s) only: what was already given is kept."
-        )
-        return shown
-
 
 @dataclass(frozen=True, slots=True)
 class NeedsConfirmation:
     action: str
     summary: str
     arguments: Mapping[str, Any]
-
-    def to_model(self) -> dict[str, Any]:
-        return {
-            "status": "needs_confirmation",
-            "summary": self.summary,
-            "instruction": (
-                "Read this back to the caller and ask them to confirm. Only if they clearly say "
-                f'yes, call {self.action} again with the same arguments and "{CONFIRMED}": true.'
-            ),
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,18 +91,6 @@ class Rejected:
     problems: tuple[Problem, ...]
     unavailable: bool = False
 
-    def to_model(self) -> dict[str, Any]:
-        instruction = (
-            "Do not call it again; tell the caller what you can do instead."
-            if self.unavailable
-            else "Fix these and call again; correct values you sent are kept."
-        )
-        return {
-            "status": "rejected",
-            "problems": [str(p) for p in self.problems],
-            "instruction": instruction,
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class Repeated:
@@ -134,28 +100,15 @@ class Repeated:
     action: str
     previous: ActionResult | None
 
-    def to_model(self) -> dict[str, Any]:
-        if self.previous is None:
-            return {
-                "status": "already_done",
-                "message": f"Sent once: this exact {self.action} appears twice in this turn.",
-            }
-        shown = self.previous.to_model()
-        if self.previous.code == OUTCOME_UNKNOWN:
-            shown["message"] = (
-                f"Not sent again: this exact {self.action} may already have been done. "
-                "Search for the record first; if it is not there, the search re-enables this call."
-            )
-        else:
-            shown["message"] = f"Already done earlier in this call: this exact {self.action} ran."
-        shown["status"] = "already_done"
-        return shown
-
 
 @dataclass(frozen=True, slots=True)
 class Ready:
+    """A request to send. Send it inside :meth:`Conversation.sending`, which records the result
+    and releases the write guard whatever happens to the request."""
+
     request: ActionRequest
-    fingerprint: str
+    #: The write's identity for the guards (None for reads, which are never guarded).
+    fingerprint: str | None
 
     @property
     def action(self) -> str:
@@ -163,11 +116,6 @@ class Ready:
 
 
 Outcome = NeedsInput | NeedsConfirmation | Rejected | Repeated | Ready
-
-
-def outcome_text(outcome: NeedsInput | NeedsConfirmation | Rejected | Repeated) -> str:
-    """The tool-result text for an outcome that does not go to Zoho."""
-    return json.dumps(outcome.to_model(), ensure_ascii=False, separators=(",", ":"))
 
 
 # --- the conversation ----------------------------------------------------------------------------
@@ -196,60 +144,98 @@ class Conversation:
         self.started_at = clock()
         self.tools = _enabled(catalog, self.employee)
         self._catalog = catalog
+        #: Each action's latest result that found or did something (ok or empty).
         self.results: dict[str, ActionResult] = {}
+        #: What ``{{action.field}}`` resolves against, kept beside ``results``, not rebuilt.
+        self._chain: dict[str, Any] = {}
         self.pending: dict[str, dict[str, Any]] = {}
         self._confirmable: dict[str, str] = {}
+        #: Writes that ran (or may have), by fingerprint: the same write is not sent twice.
         self._writes: dict[str, ActionResult] = {}
-        # Writes handed out as Ready and not recorded yet: the same write twice in one model
+        #: Fingerprints of writes whose outcome is unknown, by module: a read of that module is
+        #: the check they ask for, and releases them.
+        self._unknown: dict[str | None, set[str]] = {}
+        # Writes handed out as Ready and not settled yet: the same write twice in one model
         # turn (parallel tool calls) must not be sent twice either.
         self._sending: set[str] = set()
 
     def reset(self) -> None:
         """Forget results, collected values and guards; keep variables and the employee."""
         self.results.clear()
+        self._chain.clear()
         self.pending.clear()
         self._confirmable.clear()
         self._writes.clear()
+        self._unknown.clear()
         self._sending.clear()
         self.started_at = self.clock()
 
     def call_variables(self) -> dict[str, Any]:
         """The call variables, plus the ones the runtime derives (call start, duration, now)."""
-        now = self.clock()
-        elapsed = max(1, int((now - self.started_at).total_seconds()))
-        derived = {
-            "call_started_at": self.started_at.astimezone(self.locale.zone).isoformat(
-                "T", "seconds"
-            ),
-            "call_duration": f"{elapsed // 60:02d}:{elapsed % 60:02d}",
-            "now": now.astimezone(self.locale.zone).isoformat("T", "seconds"),
-            "today": now.astimezone(self.locale.zone).date().isoformat(),
-        }
-        return {**derived, **self.variables}
+        return dict(_CallVariables(self))
 
     def scope(self) -> VariableScope:
-        results = {name: result.chain_value() for name, result in self.results.items()}
-        return VariableScope(call=self.call_variables(), results=results)
+        """What ``{{...}}`` refers to now: the call variables (the derived ones computed only if
+        used) and a snapshot of the latest results."""
+        return VariableScope(call=_CallVariables(self), results=dict(self._chain))
+
+    @contextmanager
+    def sending(self, ready: Ready) -> Iterator[Settle]:
+        """Send ``ready`` inside this block and settle it with its result::
+
+            with conversation.sending(ready) as settle:
+                result = settle(await executor.execute(ready.request))
+
+        Leaving the block settles the call whatever happened: a write that was interrupted
+        (an exception, a cancelled turn, a timeout) before it was settled may have reached Zoho,
+        so it is recorded as :data:`~zoho_tools.results.OUTCOME_UNKNOWN` (not sent again until a
+        search checks for it); an interrupted read is simply released.
+        """
+        settled: list[ActionResult] = []
+
+        def settle(result: ActionResult) -> ActionResult:
+            settled.append(result)
+            return result
+
+        try:
+            yield settle
+        finally:
+            if settled:
+                self.record(ready, settled[0])
+            else:
+                self._interrupted(ready)
 
     def record(self, ready: Ready, result: ActionResult) -> None:
         """Keep the result of an executed action: for chaining, and for the write guards.
-        Every :class:`Ready` must be reported here, sent or not."""
+        :meth:`sending` calls this; call it directly only for a :class:`Ready` you settle
+        yourself."""
         template = ready.request.template
-        self._sending.discard(ready.fingerprint)
+        if ready.fingerprint is not None:
+            self._sending.discard(ready.fingerprint)
         if result.ok or result.status == "empty":
             self.results[template.name] = result
-        if template.read_only and result.ok:
-            self._forget_unknown_writes(template.module)
-        if not template.read_only and (result.ok or result.code == OUTCOME_UNKNOWN):
+            self._chain[template.name] = result.chain_value()
+            if template.read_only:
+                # A read of the module (found or not) is the check an unknown write asked for.
+                for fingerprint in self._unknown.pop(template.module, ()):
+                    self._writes.pop(fingerprint, None)
+        if ready.fingerprint is not None and (result.ok or result.code == OUTCOME_UNKNOWN):
             self._writes[ready.fingerprint] = result
+            if result.code == OUTCOME_UNKNOWN:
+                self._unknown.setdefault(template.module, set()).add(ready.fingerprint)
         self._confirmable.pop(template.name, None)
 
-    def _forget_unknown_writes(self, module: str | None) -> None:
-        """A successful read of a module is the check an unknown-outcome write asked for."""
-        for fingerprint, result in list(self._writes.items()):
-            written = self._catalog.get(result.action)
-            if result.code == OUTCOME_UNKNOWN and written is not None and written.module == module:
-                del self._writes[fingerprint]
+    def _interrupted(self, ready: Ready) -> None:
+        if ready.fingerprint is None:
+            return
+        self.record(
+            ready,
+            error_result(
+                ready.action,
+                OUTCOME_UNKNOWN,
+                "the request was interrupted; Zoho may or may not have done it",
+            ),
+        )
 
     def record_name(self, record_id: str) -> str | None:
         """A readable name for a record id seen in an earlier result (for read-backs)."""
@@ -259,6 +245,53 @@ class Conversation:
                 if isinstance(record, Mapping) and record.get("id") == record_id:
                     return display_name(record) or None
         return None
+
+
+#: Settles a :class:`Ready` with its result (see :meth:`Conversation.sending`).
+Settle = Callable[[ActionResult], ActionResult]
+
+_DERIVED_VARIABLES = frozenset({"call_started_at", "call_duration", "now", "today"})
+
+
+class _CallVariables(Mapping[str, Any]):
+    """A conversation's call variables; the derived ones (the call's start and duration, now,
+    today) are computed on first use, since most requests use none of them."""
+
+    __slots__ = ("_conversation", "_derived")
+
+    def __init__(self, conversation: Conversation) -> None:
+        self._conversation = conversation
+        self._derived: dict[str, str] | None = None
+
+    def __getitem__(self, key: str) -> Any:
+        variables = self._conversation.variables
+        if key in variables:
+            return variables[key]
+        if key in _DERIVED_VARIABLES:
+            return self._derive()[key]
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_DERIVED_VARIABLES | set(self._conversation.variables))
+
+    def __len__(self) -> int:
+        return len(_DERIVED_VARIABLES | set(self._conversation.variables))
+
+    def _derive(self) -> dict[str, str]:
+        if self._derived is None:
+            conversation = self._conversation
+            zone = conversation.locale.zone
+            now = conversation.clock()
+            elapsed = max(1, int((now - conversation.started_at).total_seconds()))
+            self._derived = {
+                "call_started_at": conversation.started_at.astimezone(zone).isoformat(
+                    "T", "seconds"
+                ),
+                "call_duration": f"{elapsed // 60:02d}:{elapsed % 60:02d}",
+                "now": now.astimezone(zone).isoformat("T", "seconds"),
+                "today": now.astimezone(zone).date().isoformat(),
+            }
+        return self._derived
 
 
 def _enabled(catalog: Catalog, employee: Employee) -> Catalog:
@@ -276,17 +309,25 @@ def _enabled(catalog: Catalog, employee: Employee) -> Catalog:
 def step(conversation: Conversation, call: ToolCall) -> Outcome:
     """Decide what to do with one tool call. Changes only the conversation's bookkeeping
     (collected values, confirmations asked for, writes handed out); never does I/O."""
+    if not isinstance(call.name, str):
+        return Rejected("?", (Problem(None, "the tool name must be text"),), unavailable=True)
     template = conversation.tools.get(call.name)
     if template is None:
-        return Rejected(call.name, (_unknown_action(conversation, call.name),), unavailable=True)
-    given, problem = parse_arguments(call.arguments)
-    if problem:
-        return Rejected(call.name, (problem,))
+        return Rejected(
+            brief_name(call.name),
+            (_unknown_action(conversation, call.name),),
+            unavailable=True,
+        )
+    given, problems = parse_arguments(call.arguments)
+    if any(p.param is None for p in problems):
+        return Rejected(call.name, problems)
     confirmed = given.pop(CONFIRMED, None) is True
     scope = conversation.scope()
-    # References are resolved now: kept for a later turn, {{search_contact.id}} must still name
-    # the record it named when it was said, not whatever the latest search found.
-    merged = {**conversation.pending.get(call.name, {}), **_resolved(given, scope)}
+    # References are resolved now, once: kept for a later turn, {{search_contact.id}} must still
+    # name the record it named when it was said, and a value that came from a variable or a
+    # record is never rendered again.
+    resolved, unresolved = _resolved(given, scope)
+    merged = {**conversation.pending.get(call.name, {}), **resolved}
     prepared = prepare(
         template,
         merged,
@@ -294,30 +335,36 @@ def step(conversation: Conversation, call: ToolCall) -> Outcome:
         locale=conversation.locale,
         defaults=conversation.employee.defaults.get(call.name),
     )
-    if prepared.problems:
-        bad = {p.param for p in prepared.problems}
-        conversation.pending[call.name] = {k: v for k, v in merged.items() if k not in bad}
-        return Rejected(call.name, prepared.problems)
+    problems = (*problems, *unresolved, *prepared.problems)
+    if problems:
+        bad = {p.param for p in problems}
+        conversation.pending[call.name] = {
+            k: v for k, v in merged.items() if k not in bad and template.param(k) is not None
+        }
+        return Rejected(call.name, problems)
     if prepared.missing:
         conversation.pending[call.name] = merged
         return NeedsInput(
             call.name, tuple(_missing(p) for p in prepared.missing), prepared.arguments
         )
-    fingerprint = _fingerprint(template, prepared.arguments)
+    guarded = template.confirm or not template.read_only
+    fingerprint = _fingerprint(template, prepared.arguments) if guarded else None
     if template.confirm and not (
         confirmed and conversation._confirmable.get(call.name) == fingerprint
     ):
-        conversation._confirmable[call.name] = fingerprint
+        conversation._confirmable[call.name] = fingerprint or ""
         conversation.pending[call.name] = merged
         summary = _summary(conversation, template, prepared.arguments)
         return NeedsConfirmation(call.name, summary, prepared.arguments)
     conversation.pending.pop(call.name, None)
-    if not template.read_only:
-        if fingerprint in conversation._writes:
-            return Repeated(call.name, conversation._writes[fingerprint])
-        if fingerprint in conversation._sending:
-            return Repeated(call.name, None)
-        conversation._sending.add(fingerprint)
+    if template.read_only:
+        return Ready(ActionRequest(template, prepared.arguments, scope), None)
+    assert fingerprint is not None  # every write is guarded
+    if fingerprint in conversation._writes:
+        return Repeated(call.name, conversation._writes[fingerprint])
+    if fingerprint in conversation._sending:
+        return Repeated(call.name, None)
+    conversation._sending.add(fingerprint)
     return Ready(ActionRequest(template, prepared.arguments, scope), fingerprint)
 
 
@@ -326,23 +373,26 @@ def _unknown_action(conversation: Conversation, name: str) -> Problem:
         return Problem(None, f"{name} is not enabled for this agent; do not offer it to the caller")
     import difflib  # only on this error path: it is slow to import
 
-    close = difflib.get_close_matches(name, list(conversation.tools), n=3)
+    close = difflib.get_close_matches(name[:64], list(conversation.tools), n=3)
     suggestion = f" Did you mean: {', '.join(close)}?" if close else ""
-    return Problem(None, f"there is no action {name!r}.{suggestion}")
+    return Problem(None, f"there is no action {brief(name)}.{suggestion}")
 
 
-def _resolved(values: Mapping[str, Any], scope: VariableScope) -> dict[str, Any]:
-    """The non-null values, with their ``{{references}}`` resolved where they can be (what
-    cannot is left for :func:`prepare` to report)."""
+def _resolved(
+    values: Mapping[str, Any], scope: VariableScope
+) -> tuple[dict[str, Any], tuple[Problem, ...]]:
+    """The non-null values with their ``{{references}}`` resolved, and a problem for each value
+    whose reference cannot be resolved."""
     resolved = {}
+    problems = []
     for key, value in values.items():
         if value is None:
             continue
         try:
             resolved[key] = resolve_in_scope(value, scope)
-        except MissingVariable:
-            resolved[key] = value
-    return resolved
+        except MissingVariable as exc:
+            problems.append(Problem(key, exc.reason))
+    return resolved, tuple(problems)
 
 
 def _missing(param: Param) -> MissingField:

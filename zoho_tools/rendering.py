@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from zoho_tools.normalize import search_kind
+from zoho_tools.normalize import brief, search_kind, searchable
 from zoho_tools.templates import PLACEHOLDER, ActionTemplate, Param
 from zoho_tools.variables import MissingVariable, VariableScope, render
 from zoho_tools.zoho import MODULES, is_record_id
@@ -116,7 +116,7 @@ def _render_path(path: str, resolve: Any) -> str:
         value = resolve(match.group(1))
         if not (is_record_id(value) or (isinstance(value, str) and value in MODULES)):
             raise UnsafeRequest(
-                f"{value!r} cannot go into the request path: only record ids (digits) "
+                f"{brief(value)} cannot go into the request path: only record ids (digits) "
                 "and Zoho module names can",
                 "Send a record id (digits) from a search result.",
             )
@@ -143,10 +143,11 @@ def _render_query(
         if value is not None:
             rendered[key] = value
     query = {key: _query_text(value) for key, value in rendered.items()}
-    if "word" in query and len(query["word"].replace(" ", "")) < 2:
+    if "word" in query and not searchable(query["word"]):
         # Zoho answers INVALID_DATA; refusing here saves the caller a round trip.
         raise UnsafeRequest(
-            f"the search term {query['word']!r} is too short: Zoho needs at least 2 characters",
+            f"the search term {brief(query['word'])} is too short: Zoho needs at least 2 "
+            "letters or digits",
             "Ask the caller for a longer name, or a phone number or email.",
         )
     word = template.query.get("word")

@@ -13,7 +13,6 @@ untrimmed records stay on the result for ``{{action.field}}`` chaining.
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -39,7 +38,8 @@ DEFAULT_MAX_RECORDS = 5
 
 @dataclass(frozen=True, slots=True)
 class ActionResult:
-    """The outcome of one action. ``data`` is what the model sees; ``records`` keeps everything."""
+    """The outcome of one action. ``data`` is what the model sees (through
+    :func:`zoho_tools.replies.reply_for`); ``records`` keeps everything."""
 
     action: str
     status: Status
@@ -59,24 +59,6 @@ class ActionResult:
     @property
     def ok(self) -> bool:
         return self.status == "ok"
-
-    def to_model(self) -> dict[str, Any]:
-        """The compact dictionary shown to the model (no request, no untrimmed records)."""
-        shown: dict[str, Any] = {"status": self.status}
-        for key in ("code", "field", "message", "hint"):
-            value = getattr(self, key)
-            if value:
-                shown[key] = value
-        if self.count is not None:
-            shown["count"] = self.count
-        if self.more_records:
-            shown["more_records"] = True
-        if self.data is not None:
-            shown["data"] = self.data
-        return shown
-
-    def to_text(self) -> str:
-        return json.dumps(self.to_model(), ensure_ascii=False, separators=(",", ":"))
 
     def chain_value(self) -> Any:
         """What ``{{action...}}`` resolves against: the full records, or the write's details."""

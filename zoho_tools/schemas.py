@@ -109,6 +109,10 @@ def param_schema(param: Param, *, if_unknown: IfUnknown = "omit") -> dict[str, A
         schema["enum"] = list(param.enum)
     if param.min_length is not None and schema["type"] == "string":
         schema["minLength"] = param.min_length
+    if param.minimum is not None:
+        schema["minimum"] = param.minimum
+    if param.maximum is not None:
+        schema["maximum"] = param.maximum
     if param.type == "items":
         schema["items"] = _object_schema(param.item_params, if_unknown=if_unknown)
     description = describe_param(param, if_unknown=if_unknown)

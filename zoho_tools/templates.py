@@ -82,6 +82,9 @@ class Param:
     #: A literal value, a string with ``{{variables}}``, or a :class:`DerivedDefault`.
     default: Any = None
     min_length: int | None = None
+    #: For numbers: the range Zoho accepts (a reminder of 0-60 minutes, a quantity above 0).
+    minimum: float | None = None
+    maximum: float | None = None
     #: Required only when another parameter has a given value: ``("location", "Client Address")``.
     required_when: tuple[str, str] | None = None
     #: For ``type="items"``: the fields of one item, and the JSON template one item renders to.

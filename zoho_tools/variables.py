@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from zoho_tools.normalize import brief_name
 from zoho_tools.templates import PLACEHOLDER
 
 
@@ -59,15 +60,19 @@ class VariableScope:
                 return self.call[head]
             if head in self.results:
                 return self.results[head]
-            raise MissingVariable(name, f"{{{{{name}}}}} is not a call variable or a result")
+            raise MissingVariable(
+                name, f"{{{{{brief_name(name)}}}}} is not a call variable or a result"
+            )
         if head not in self.results:
             known = ", ".join(sorted(self.results)) or "none yet"
             raise MissingVariable(
-                name, f"{{{{{name}}}}} refers to {head!r}, which has no result (results: {known})"
+                name,
+                f"{{{{{brief_name(name)}}}}} refers to {brief_name(head)!r}, which has no "
+                f"result (results: {known})",
             )
         value = _walk(self.results[head], rest.split("."))
         if value is _ABSENT:
-            raise MissingVariable(name, f"the result of {head!r} has no field {rest!r}")
+            raise MissingVariable(name, f"the result of {head!r} has no field {brief_name(rest)!r}")
         return value
 
 

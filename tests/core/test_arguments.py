@@ -125,20 +125,17 @@ def test_items_are_checked_one_by_one() -> None:
     assert "non-empty list" in str(empty.problems[0])
 
 
-def test_placeholders_in_values_resolve_against_results() -> None:
-    scope = VariableScope(results={"search_product": [{"id": "777"}]})
-    prepared = prepare(
-        EVENT,
-        {
-            "title": "t",
-            "start": "2026-11-29T14:00:00Z",
-            "items": [{"product_id": "{{search_product.id}}"}],
-        },
-        scope=scope,
-    )
-    assert prepared.arguments["items"] == [{"product_id": "777", "quantity": 1}]
-    unresolved = prepare(EVENT, {"title": "{{search_contact.id}}"}, scope=scope)
-    assert "search_contact" in str(unresolved.problems[0])
+def test_values_are_taken_as_they_are_never_rendered_again() -> None:
+    # The orchestrator resolves the model's {{references}} once; a value that reaches prepare
+    # (perhaps a record's text that itself contains braces) is never rendered a second time.
+    scope = VariableScope(call={"call_id": "CA-1"}, results={"search_product": [{"id": "777"}]})
+    prepared = prepare(EVENT, {"title": "Re: {{call_id}}", "start": "2026-11-29T14:00:00Z"},
+                       scope=scope)  # fmt: skip
+    assert prepared.arguments["title"] == "Re: {{call_id}}"
+    # Declared defaults are the action's own templates: those are rendered.
+    assert prepare(EVENT, {}, scope=VariableScope(call={"caller_phone": "+15551234567"}))
+    with_phone = prepare(EVENT, {}, scope=VariableScope(call={"caller_phone": "+15551234567"}))
+    assert with_phone.arguments["phone"] == "+15551234567"
 
 
 def test_employee_defaults_override_declared_ones() -> None:

@@ -310,5 +310,5 @@ async def test_a_one_letter_search_is_refused_before_any_request() -> None:
     )
     result = await executor.execute(ActionRequest(SEARCH, {"query": "J"}))
     assert (result.code, result.status) == ("UNSAFE_REQUEST", "error")
-    assert "at least 2 characters" in result.message
+    assert "at least 2 letters or digits" in result.message
     assert "longer name" in (result.hint or "")

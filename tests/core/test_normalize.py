@@ -122,7 +122,7 @@ def test_search_terms_route_and_are_checked() -> None:
     assert normalize.search_term("(555) 123-4567", NEW_YORK, routes=True) == "+15551234567"
     with pytest.raises(ValueProblem, match="cannot search"):
         normalize.search_term("(555) 123-4567", NEW_YORK, routes=False)
-    with pytest.raises(ValueProblem, match="at least 2 characters"):
+    with pytest.raises(ValueProblem, match="at least 2 letters or digits"):
         normalize.search_term("J", NEW_YORK, routes=True)
 
 

@@ -18,9 +18,9 @@ from zoho_tools.orchestrator import (
     Rejected,
     Repeated,
     ToolCall,
-    outcome_text,
     step,
 )
+from zoho_tools.replies import reply_for
 from zoho_tools.results import OUTCOME_UNKNOWN, ActionResult
 
 JOHN = "5725767000000524157"
@@ -78,7 +78,7 @@ def test_needs_input_then_merged_across_turns(conversation: Conversation) -> Non
     )
     assert isinstance(first, NeedsInput)
     assert [m.name for m in first.missing] == ["company"]
-    shown = first.to_model()
+    shown = reply_for(first).structured
     assert shown["ask"] == "Which company is the caller with?"
     assert "never guess" in shown["instruction"]
     second = step(conversation, call("create_lead", {"company": "Globex"}))
@@ -125,8 +125,8 @@ def test_malformed_model_output_is_rejected_without_a_crash(
 ) -> None:
     outcome = step(conversation, call("create_case", arguments))
     assert isinstance(outcome, Rejected)
-    assert message in outcome_text(outcome)
-    assert "Fix these" in outcome_text(outcome)
+    assert message in reply_for(outcome).text
+    assert "Fix these" in reply_for(outcome).text
 
 
 def test_nulls_mean_unknown(conversation: Conversation) -> None:
@@ -142,10 +142,10 @@ def test_unknown_and_disabled_actions(clock: Clock) -> None:
     assert set(conversation.tools) == {"search_contact", "create_case"}
     disabled = step(conversation, call("delete_contact", {"id": JOHN}))
     assert isinstance(disabled, Rejected)
-    assert "not enabled" in outcome_text(disabled)
-    assert "Do not call it again" in outcome_text(disabled)
+    assert "not enabled" in reply_for(disabled).text
+    assert "Do not call it again" in reply_for(disabled).text
     unknown = step(conversation, call("create_cases", {}))
-    assert "Did you mean: create_case" in outcome_text(unknown)
+    assert "Did you mean: create_case" in reply_for(unknown).text
 
 
 def test_delete_needs_confirmation_of_the_same_call(conversation: Conversation) -> None:
@@ -155,7 +155,7 @@ def test_delete_needs_confirmation_of_the_same_call(conversation: Conversation) 
     first = step(conversation, call("delete_contact", {"id": JOHN}))
     assert isinstance(first, NeedsConfirmation)
     assert "John Smith" in first.summary
-    assert '"confirmed": true' in first.to_model()["instruction"]
+    assert '"confirmed": true' in reply_for(first).structured["instruction"]
     # Confirming a different record does not count as confirming this one.
     other = step(conversation, call("delete_contact", {"id": "123", "confirmed": True}))
     assert isinstance(other, NeedsConfirmation)
@@ -179,7 +179,7 @@ def test_the_same_write_is_not_run_twice(conversation: Conversation) -> None:
         conversation, call("create_task", {"subject": "Call back", "due_date": "2026-11-29"})
     )
     assert isinstance(repeated, Repeated)
-    assert repeated.to_model()["status"] == "already_done"
+    assert reply_for(repeated).structured["status"] == "already_done"
     different = step(
         conversation, call("create_task", {"subject": "Call back", "due_date": "2026-11-30"})
     )
@@ -196,7 +196,7 @@ def test_an_unknown_outcome_blocks_the_retry_until_a_search(conversation: Conver
     conversation.record(ready, unknown)
     blocked = step(conversation, call("create_case", {"subject": "Order issue"}))
     assert isinstance(blocked, Repeated)
-    assert "Search for the record first" in blocked.to_model()["message"]
+    assert "Search for the record first" in reply_for(blocked).structured["message"]
     search = step(conversation, call("search_case", {"query": "Order issue"}))
     conversation.record(search, ok("search_case", []))
     assert isinstance(step(conversation, call("create_case", {"subject": "Order issue"})), Ready)
@@ -217,7 +217,7 @@ def test_chaining_an_earlier_result(conversation: Conversation) -> None:
         conversation, call("create_task", {"subject": "x", "contact_id": "{{get_deal.id}}"})
     )
     assert isinstance(missing, Rejected)
-    assert "get_deal" in outcome_text(missing)
+    assert "get_deal" in reply_for(missing).text
 
 
 def test_call_duration_and_start_come_from_the_clock(
@@ -290,7 +290,7 @@ def test_the_same_write_twice_before_any_result_is_sent_once(conversation: Conve
     second = step(conversation, call("create_task", {"subject": "Call back"}))
     assert isinstance(first, Ready)
     assert isinstance(second, Repeated) and second.previous is None
-    assert second.to_model()["status"] == "already_done"
+    assert reply_for(second).structured["status"] == "already_done"
     conversation.record(first, ok("create_task", {"id": "1"}))
     assert isinstance(step(conversation, call("create_task", {"subject": "Call back"})), Repeated)
 

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from zoho_tools.rendering import render_request
+from zoho_tools.replies import reply_for
 from zoho_tools.results import from_response
 from zoho_tools.templates import ActionTemplate, Param
 
@@ -169,11 +170,11 @@ def test_to_model_is_compact() -> None:
     result = read(
         400, record_error("MANDATORY_NOT_FOUND", "required field not found", api_name="Deal_Name")
     )
-    assert result.to_model() == {
+    assert reply_for(None, result).structured == {
         "status": "error",
         "code": "MANDATORY_NOT_FOUND",
         "field": "deal_name",
         "message": "required field not found",
         "hint": "Ask the caller for deal_name, then repeat the call with it.",
     }
-    assert "request" not in result.to_text()
+    assert "request" not in reply_for(None, result).text

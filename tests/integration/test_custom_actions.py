@@ -38,7 +38,7 @@ async def test_find_contact_by_phone_defaults_to_the_callers_number(
     agent: Agent, custom: dict[str, ActionTemplate]
 ) -> None:
     result = await agent.run(custom["find_contact_by_phone"])
-    assert result.ok, result.to_text()
+    assert result.ok, result
     assert [r["Full_Name"] for r in result.data] == ["John Smith"]
     assert set(result.data[0]) <= {"id", "Full_Name", "Phone", "Mobile", "Email", "Account_Name"}
     (sent,) = agent.requests("GET", "/Contacts/search")
@@ -50,7 +50,7 @@ async def test_find_contact_by_phone_finds_a_number_stored_in_another_format(
 ) -> None:
     # Jane Doe's number is stored as "(555) 987-6543"; the caller says it their own way.
     result = await agent.run(custom["find_contact_by_phone"], {"phone": "555.987.6543"})
-    assert result.ok, result.to_text()
+    assert result.ok, result
     assert [r["Full_Name"] for r in result.data] == ["Jane Doe"]
 
 
@@ -58,7 +58,7 @@ async def test_find_lead_by_email(agent: Agent, custom: dict[str, ActionTemplate
     result = await agent.run(
         custom["find_lead_by_email"], {"email": "Emily@Brightside-Dental.example"}
     )
-    assert result.ok, result.to_text()
+    assert result.ok, result
     (emily,) = result.data
     assert (emily["Full_Name"], emily["Company"]) == ("Emily Davis", "Brightside Dental")
     assert emily["id"] == only(agent.sb.find("Leads", Last_Name="Davis"))["id"]
@@ -71,7 +71,7 @@ async def test_open_deals_for_account_leaves_out_closed_won(
     agent: Agent, custom: dict[str, ActionTemplate]
 ) -> None:
     result = await agent.run(custom["open_deals_for_account"], {"account_name": "Acme Corp"})
-    assert result.ok, result.to_text()
+    assert result.ok, result
     assert [d["Deal_Name"] for d in result.data] == ["Acme Corp - Fleet Renewal"]
     assert set(result.data[0]) == {"id", "Deal_Name", "Stage", "Amount", "Closing_Date"}
     # The demo org's other Acme deal is the won support plan.
@@ -88,10 +88,10 @@ async def test_recent_leads_newest_first_with_the_count_asked_for(
     created = await agent.run(
         "create_lead", {"last_name": "Okafor", "company": "Okafor Freight", "phone": "+15550001111"}
     )
-    assert created.ok, created.to_text()
+    assert created.ok, created
 
     newest = await agent.run(custom["recent_leads"], {"count": 1})
-    assert newest.ok, newest.to_text()
+    assert newest.ok, newest
     assert [(r["id"], r["Company"]) for r in newest.data] == [
         (created.data["id"], "Okafor Freight")
     ]

@@ -15,6 +15,7 @@ from zoho_tools.custom_actions import load_custom_actions
 from zoho_tools.results import UNSAFE_REQUEST
 from zoho_tools.sandbox import Sandbox
 from zoho_tools.templates import ActionTemplate
+from zoho_tools.variables import resolve_in_scope
 
 from .conftest import Agent, only
 
@@ -43,7 +44,10 @@ async def test_hostile_ids_are_refused_and_sent_nowhere(
     extra = {"email": "x@example.com"} if action == "update_contact" else {}
     prepared = prepare(template, {"id": bad_id, **extra})
     assert not prepared.ready
-    assert [p.param for p in prepared.problems] == ["id"]
+    if bad_id:
+        assert [p.param for p in prepared.problems] == ["id"]
+    else:  # blank: asked for again, as if not given
+        assert [p.name for p in prepared.missing] == ["id"]
 
     # A library user skipping prepare() hits the executor's own guard.
     result = await agent.send(template, {"id": bad_id, **extra})
@@ -54,11 +58,10 @@ async def test_hostile_ids_are_refused_and_sent_nowhere(
 
 async def test_a_hostile_id_from_an_earlier_result_is_refused(agent: Agent) -> None:
     agent.results["search_contact"] = [{"id": "../../oauth/v2/token"}]
-    prepared = prepare(
-        CATALOG["update_contact"],
-        {"id": "{{search_contact.id}}", "email": "x@example.com"},
-        scope=agent.scope,
-    )
+    # As the orchestrator does: the reference is resolved once, then the value is checked.
+    hostile = resolve_in_scope("{{search_contact.id}}", agent.scope)
+    assert hostile == "../../oauth/v2/token"
+    prepared = prepare(CATALOG["update_contact"], {"id": hostile, "email": "x@example.com"})
     assert [p.param for p in prepared.problems] == ["id"]
     result = await agent.send(
         "update_contact", {"id": "{{search_contact.id}}", "email": "x@example.com"}
@@ -182,5 +185,5 @@ async def test_a_name_with_brackets_and_commas_is_still_found(
         },
     )
     result = await agent.run(open_deals, {"account_name": "Smith (UK), Ltd"})
-    assert result.ok, result.to_text()
+    assert result.ok, result
     assert [d["Deal_Name"] for d in result.data] == ["Smith UK trackers"]

@@ -26,7 +26,7 @@ async def test_an_expired_token_is_refreshed_and_a_503_and_429_retried_over_http
     async with open_served_agent(sb, server, fake_time) as agent:
         clock.advance(2 * 3600)  # the token has expired: refreshed before the first attempt
         result = await agent.run("search_contact", {"query": "Maria Garcia"})
-    assert result.ok, result.to_text()
+    assert result.ok, result
     assert [r["Full_Name"] for r in result.data] == ["Maria Garcia"]
     assert [e.status for e in agent.requests("GET")] == [503, 429, 200]
     assert [e.status for e in sb.log.matching("POST", "/oauth/v2/token")] == [200]
@@ -56,7 +56,7 @@ async def test_a_server_that_stops_answering_times_out_reads_retry_writes_do_not
     async with open_served_agent(sb, server, fake_time, timeout=0.3) as agent:
         found = await agent.run("search_contact", {"query": "Raj Kumar"})
         created = await agent.run("create_task", {"subject": "Stalled create"})
-    assert found.ok, found.to_text()
+    assert found.ok, found
     assert [e.fault for e in agent.requests("GET")] == ["timeout", None]
     assert created.code == OUTCOME_UNKNOWN
     assert "timed out" in created.message
@@ -101,8 +101,8 @@ def test_the_blocking_facade_over_http(
         found = sync.execute(ActionRequest(search, prepare(search, {"query": "Initech"}).arguments))
         create = CATALOG["create_account"]
         made = sync.execute(ActionRequest(create, {"account_name": "Wayne Enterprises"}))
-    assert found.ok, found.to_text()
+    assert found.ok, found
     assert [a["Account_Name"] for a in found.data] == ["Initech"]
-    assert made.ok, made.to_text()
+    assert made.ok, made
     assert made.data == {"id": only(sb.find("Accounts", Account_Name="Wayne Enterprises"))["id"]}
     assert [e.status for e in sb.log.matching("GET")] == [502, 200]

@@ -32,7 +32,7 @@ async def test_a_search_is_retried_after_a_fault_and_succeeds(
 ) -> None:
     agent.sb.faults.fail_next(1, kind=kind, method="GET", path=SEARCH)
     result = await agent.run("search_contact", {"query": "John Smith"})
-    assert result.ok, result.to_text()
+    assert result.ok, result
     assert [r["id"] for r in result.data] == [john(agent.sb)["id"]]
     sent = agent.requests("GET", "/Contacts/search")
     assert [(e.fault, e.status) for e in sent] == [(str(kind), sent[0].status), (None, 200)]
@@ -121,7 +121,7 @@ async def test_a_create_dropped_before_commit_is_unknown_and_nothing_was_written
 async def test_a_create_refused_with_429_is_retried_and_made_once(agent: Agent) -> None:
     agent.sb.faults.fail_next(1, kind=429, method="POST")
     result = await agent.run("create_task", {"subject": "Ship the spare tracker"})
-    assert result.ok, result.to_text()
+    assert result.ok, result
     created = only(agent.sb.find("Tasks", Subject="Ship the spare tracker"))
     assert result.data == {"id": created["id"]}
     assert [e.status for e in agent.requests("POST", "/Tasks")] == [429, 201]
@@ -151,7 +151,7 @@ async def test_an_update_whose_answer_is_lost_after_commit_is_retried_safely(
     result = await agent.run(
         "update_contact", {"id": before["id"], "email": "john.smith@acme.example"}
     )
-    assert result.ok, result.to_text()
+    assert result.ok, result
     assert result.data == {"id": before["id"]}
     sent = agent.requests("PUT", f"/Contacts/{before['id']}")
     assert [(e.fault, e.after_commit) for e in sent] == [(str(kind), True), (None, False)]
@@ -171,7 +171,7 @@ async def test_a_rename_retried_after_commit_is_not_a_duplicate_of_itself(agent:
         "update_account", {"id": initech["id"], "account_name": "Initech Global"}
     )
     # Account_Name is unique: the retry sets the value the first attempt already set.
-    assert result.ok, result.to_text()
+    assert result.ok, result
     assert only(agent.sb.find("Accounts", Account_Name="Initech Global"))["id"] == initech["id"]
 
 
@@ -184,7 +184,7 @@ async def test_a_delete_whose_answer_is_lost_after_commit_reports_the_record_del
     assert agent.sb.find("Tasks", id=task["id"]) == []
     # The retry finds the record already gone (Zoho: INVALID_DATA "record not deleted"); that is
     # what the caller asked for, not "no record has that id, search first".
-    assert result.ok, result.to_text()
+    assert result.ok, result
     assert result.data == {"id": task["id"]}
     assert [e.status for e in agent.requests("DELETE")] == [None, 400]
 
@@ -202,7 +202,7 @@ async def test_a_refresh_the_accounts_server_does_not_answer_is_retried(
     agent.sb.faults.fail_next(1, kind=kind, path=TOKEN)
     # A create too: the request itself was never sent, so a retry cannot duplicate it.
     result = await agent.run("create_task", {"subject": "After a refresh blip"})
-    assert result.ok, result.to_text()
+    assert result.ok, result
     only(agent.sb.find("Tasks", Subject="After a refresh blip"))
     assert [e.fault for e in agent.sb.log.matching("POST", TOKEN)] == [str(kind), None]
     assert len(agent.requests("POST", "/Tasks")) == 1

@@ -14,6 +14,7 @@ import pytest
 
 from tests.clocks import Clock, FakeTime
 from zoho_tools.auth import ZohoAuth
+from zoho_tools.replies import reply_for
 from zoho_tools.results import NOT_CONNECTED, OUTCOME_UNKNOWN, ActionResult
 from zoho_tools.sandbox import Sandbox, SandboxServer
 
@@ -118,7 +119,7 @@ async def test_no_secret_in_logs_results_reprs_or_errors(
     assert {"httpx", "httpcore", "zoho_tools"} <= records
 
     for result in results:
-        shown.extend([result.to_text(), repr(result), result.message, str(result.to_model())])
+        shown.extend([reply_for(None, result).text, repr(result), result.message])
     logged = caplog.text
     for secret in secrets:
         assert secret not in logged

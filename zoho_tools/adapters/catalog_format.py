@@ -51,6 +51,8 @@ def _param(param: Param, zoho_field: str | None) -> dict[str, Any]:
         "default": _default(param.default),
         "enum": list(param.enum),
         "min_length": param.min_length,
+        "minimum": param.minimum,
+        "maximum": param.maximum,
     }
     if param.type == "items":
         # An item's fields are paths inside one rendered item, e.g. ``Product_Name.id``.

@@ -10,14 +10,21 @@ so a transcript, a log or a UI can follow along.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
 from zoho_tools.agent.llm import LLM, AssistantTurn, Message, TextSink
 from zoho_tools.executor import Executor
-from zoho_tools.orchestrator import Conversation, Outcome, Ready, ToolCall, outcome_text, step
+from zoho_tools.normalize import brief_name
+from zoho_tools.orchestrator import Conversation, Outcome, Ready, Settle, ToolCall, step
+from zoho_tools.replies import ToolReply, internal_error, reply_for
 from zoho_tools.results import ActionResult
+from zoho_tools.templates import PLACEHOLDER
+
+logger = logging.getLogger("zoho_tools.agent")
 
 #: Model turns allowed for one caller utterance before the loop stops asking the model.
 DEFAULT_MAX_ROUNDS = 8
@@ -25,13 +32,18 @@ DEFAULT_MAX_ROUNDS = 8
 
 @dataclass(frozen=True, slots=True)
 class ToolEvent:
-    """One tool call and what came of it: the orchestrator's outcome, Zoho's result if the call
-    was sent, and the text the model was shown."""
+    """One tool call and what came of it: the orchestrator's outcome (None if the call crashed
+    before it had one), Zoho's result if the call was sent, and the reply the model was given."""
 
     call: ToolCall
-    outcome: Outcome
+    outcome: Outcome | None
     result: ActionResult | None
-    shown: str
+    reply: ToolReply
+
+    @property
+    def shown(self) -> str:
+        """The tool-result text the model was shown."""
+        return self.reply.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,25 +132,107 @@ async def run_tool_calls(
     calls: Sequence[ToolCall],
     on_event: Callable[[Event], None] | None = None,
 ) -> list[ToolEvent]:
-    """Check every call in order, send the ready ones concurrently, record the results.
+    """Run the tool calls of one model turn; one event per call, in the calls' order.
 
     This is the whole tool side of an agent, for loops that are not :class:`Agent` (a voice
-    platform's tool webhook, your own framework): give it the model's tool calls and send each
-    event's ``shown`` text back as that call's tool result.
+    platform's tool webhook, an MCP server, your own framework): give it the model's tool calls
+    and send each event's ``reply`` back as that call's tool result.
+
+    Calls are checked in order (they share the conversation's state) and the ready ones are sent
+    to Zoho concurrently, except that a call referring to another call of the same turn
+    (``create_case`` with ``{{search_contact.id}}`` beside ``search_contact``) waits for it. Every
+    call gets a reply: one that crashes inside this service gets an internal error, and the
+    others keep theirs (a sibling write Zoho already committed is never lost).
     """
-    outcomes = [step(conversation, call) for call in calls]
-    ready = [outcome for outcome in outcomes if isinstance(outcome, Ready)]
-    results = await asyncio.gather(*(executor.execute(r.request) for r in ready))
-    sent = dict(zip((id(r) for r in ready), results, strict=True))
-    events = []
-    for call, outcome in zip(calls, outcomes, strict=True):
-        if isinstance(outcome, Ready):
-            result = sent[id(outcome)]
-            conversation.record(outcome, result)
-            event = ToolEvent(call, outcome, result, result.to_text())
-        else:
-            event = ToolEvent(call, outcome, None, outcome_text(outcome))
-        if on_event:
+    events: dict[int, ToolEvent] = {}
+    for wave in _waves(calls):
+        stepped = [(index, _step(conversation, calls[index])) for index in wave]
+        ready = [(index, outcome) for index, outcome in stepped if isinstance(outcome, Ready)]
+        # Every guard is taken before anything is awaited, so a turn cancelled before a task
+        # started still settles each of its writes.
+        with ExitStack() as guards:
+            sends = [
+                _send(
+                    executor, calls[i], outcome, guards.enter_context(conversation.sending(outcome))
+                )
+                for i, outcome in ready
+            ]
+            # One request, the usual case, needs no task and no gather.
+            sent = [await sends[0]] if len(sends) == 1 else await asyncio.gather(*sends)
+        events.update(zip((index for index, _ in ready), sent, strict=True))
+        for index, outcome in stepped:
+            if not isinstance(outcome, Ready):
+                events[index] = _answered(calls[index], outcome)
+    ordered = [events[index] for index in range(len(calls))]
+    if on_event:
+        for event in ordered:
             on_event(event)
-        events.append(event)
-    return events
+    return ordered
+
+
+def _step(conversation: Conversation, call: ToolCall) -> Outcome | None:
+    """The orchestrator's outcome, or None if checking the call crashed (a bug: logged)."""
+    try:
+        return step(conversation, call)
+    except Exception:
+        logger.exception("checking the tool call %s failed", _name(call))
+        return None
+
+
+def _answered(call: ToolCall, outcome: Outcome | None) -> ToolEvent:
+    reply = internal_error(_name(call)) if outcome is None else reply_for(outcome)
+    return ToolEvent(call, outcome, None, reply)
+
+
+async def _send(executor: Executor, call: ToolCall, ready: Ready, settle: Settle) -> ToolEvent:
+    """Send one ready call and settle it. An exception (a bug: the executor turns every fault of
+    Zoho's into a result) becomes an internal error; the guard settles the call all the same."""
+    try:
+        result = settle(await executor.execute(ready.request))
+    except Exception:
+        logger.exception("sending the tool call %s failed", ready.action)
+        return ToolEvent(call, ready, None, internal_error(ready.action))
+    return ToolEvent(call, ready, result, reply_for(ready, result))
+
+
+def _name(call: ToolCall) -> str:
+    return brief_name(call.name) if isinstance(call.name, str) else "?"
+
+
+def _waves(calls: Sequence[ToolCall]) -> list[list[int]]:
+    """The calls' indexes in waves: each call after the calls of the same turn whose results it
+    refers to (by action name), independent ones together. A cycle of references cannot be
+    ordered, so its calls go together in the last wave (their references then fail clearly)."""
+    if len(calls) == 1:
+        return [[0]]
+    by_name: dict[str, list[int]] = {}
+    for index, call in enumerate(calls):
+        if isinstance(call.name, str):
+            by_name.setdefault(call.name, []).append(index)
+    needs = [
+        {j for head in _referenced(call.arguments) for j in by_name.get(head, ()) if j != i}
+        for i, call in enumerate(calls)
+    ]
+    waves = []
+    left = set(range(len(calls)))
+    while left:
+        wave = sorted(i for i in left if not needs[i] & left) or sorted(left)
+        waves.append(wave)
+        left.difference_update(wave)
+    return waves
+
+
+def _referenced(arguments: Any) -> set[str]:
+    """The action names that ``{{action.field}}`` references in raw arguments point to. Walks
+    without recursion (the arguments are the model's, not yet checked)."""
+    heads: set[str] = set()
+    stack = [arguments]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            heads.update(name.partition(".")[0] for name in PLACEHOLDER.findall(value))
+        elif isinstance(value, Mapping):
+            stack.extend(value.values())
+        elif isinstance(value, list | tuple):
+            stack.extend(value)
+    return heads

@@ -42,7 +42,7 @@ create_deal = create_action(
             required=True,
             ask="When do you expect the deal to close?",
         ),
-        Param(name="amount", type="number"),
+        Param(name="amount", type="number", minimum=0),
         Param(name="account_id", type="id"),
         Param(name="contact_id", type="id"),
     ),
@@ -61,7 +61,7 @@ update_deal = update_action(
     description="Change a deal's given fields.",
     params=(
         Param(name="stage", enum=DEAL_STAGES),
-        Param(name="amount", type="number"),
+        Param(name="amount", type="number", minimum=0),
         Param(name="closing_date", type="date"),
     ),
     record={

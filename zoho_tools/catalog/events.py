@@ -28,7 +28,12 @@ create_event = create_action(
         ),
         # Zoho v7 takes a meeting's reminder as [{"unit": 15, "period": "minutes"}] (0-60).
         Param(
-            name="remind_minutes", type="integer", description="Reminder, min before", default=15
+            name="remind_minutes",
+            type="integer",
+            description="Reminder, min before",
+            default=15,
+            minimum=0,
+            maximum=60,
         ),
         Param(name="contact_id", type="id"),
     ),

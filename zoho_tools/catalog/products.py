@@ -18,7 +18,7 @@ create_product = create_action(
     params=(
         Param(name="product_name", required=True, ask="What is the product called?"),
         Param(name="code"),
-        Param(name="price", type="number"),
+        Param(name="price", type="number", minimum=0),
     ),
     record={
         "Product_Name": "{{product_name}}",
@@ -32,7 +32,7 @@ update_product = update_action(
     description="Change a product's given fields.",
     params=(
         Param(name="product_name"),
-        Param(name="price", type="number"),
+        Param(name="price", type="number", minimum=0),
     ),
     record={"Product_Name": "{{product_name}}", "Unit_Price": "{{price}}"},
 )

@@ -34,7 +34,7 @@ create_quote = create_action(
             ask="Which products, and how many of each?",
             item_params=(
                 Param(name="product_id", type="id", required=True),
-                Param(name="quantity", type="number", default=1),
+                Param(name="quantity", type="number", default=1, minimum=0.01),
             ),
             item_template={"Product_Name": {"id": "{{product_id}}"}, "Quantity": "{{quantity}}"},
         ),

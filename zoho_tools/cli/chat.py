@@ -124,10 +124,15 @@ class ChatSession:
             self.console.print(f"  {name} = {value}")
 
     async def _state(self, _: str) -> None:
+        from zoho_tools.replies import reply_for
+
         conversation = self.agent.conversation
         state = {
             "pending": conversation.pending,
-            "results": {name: r.to_model() for name, r in conversation.results.items()},
+            "results": {
+                name: reply_for(None, result).structured
+                for name, result in conversation.results.items()
+            },
         }
         self.console.print_json(json.dumps(state, default=str))
 

@@ -54,7 +54,9 @@ class Transcript:
             status = f"HTTP {result.http_status}" if result.http_status else result.status
             if result.attempts > 1:
                 status = f"{status} after {result.attempts} attempts"
-            self.console.print(f"    [{style}]← {status}[/] {escape(_summary(result.to_model()))}")
+            self.console.print(
+                f"    [{style}]← {status}[/] {escape(_summary(event.reply.structured))}"
+            )
         elif isinstance(outcome, NeedsInput):
             asks = ", ".join(f"{m.name}" for m in outcome.missing)
             self.console.print(f"    [yellow]needs input[/] {escape(asks)}")
@@ -65,14 +67,16 @@ class Transcript:
             self.console.print(f"    [red]rejected[/] {escape(problems)}")
         elif isinstance(outcome, Repeated):
             self.console.print("    [yellow]already done[/] not sent again")
+        else:  # the call failed inside this service
+            self.console.print(f"    [red]error[/] {escape(event.reply.structured['message'])}")
 
 
 def _compact(arguments: Any) -> str:
     if isinstance(arguments, str):
         try:
             arguments = json.loads(arguments)
-        except json.JSONDecodeError:
-            return str(arguments)
+        except (ValueError, RecursionError):  # the model's malformed or hostile JSON
+            return str(arguments)[:200]
     return json.dumps(arguments, ensure_ascii=False)
 
 

@@ -1,0 +1,196 @@
+"""The one reply boundary: every outcome of a tool call, rendered once for whoever shows it.
+
+A tool call ends in one of the orchestrator's outcomes (needs input, needs confirmation, rejected,
+repeated) or in Zoho's :class:`~zoho_tools.results.ActionResult`; a call that crashed ends in an
+internal error. :func:`reply_for` turns any of them into a :class:`ToolReply`:
+
+- ``status``: one vocabulary for all of them (:data:`ReplyStatus`);
+- ``is_error``: whether the call failed (MCP's ``isError``, Vapi's ``error``): a rejection, a
+  Zoho error, or a repeat of a write whose outcome is unknown. Asking the caller for a field or a
+  confirmation is not an error: it is the next thing to do;
+- ``structured``: the JSON object the model sees (MCP's ``structuredContent``);
+- ``text``: that object as compact JSON, the tool-result text of every other channel.
+
+Replies are short: strings are cut to :data:`MAX_STRING_CHARS` (a hostile 300,000-character value
+never comes back whole) and record lists were already trimmed by the results module.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from zoho_tools.orchestrator import (
+    NeedsConfirmation,
+    NeedsInput,
+    Outcome,
+    Ready,
+    Rejected,
+    Repeated,
+)
+from zoho_tools.results import OUTCOME_UNKNOWN, ActionResult
+from zoho_tools.templates import CONFIRMED
+
+ReplyStatus = Literal[
+    "ok",  # Zoho did it (or found records)
+    "empty",  # Zoho found nothing: an answer, not a failure
+    "needs_input",  # ask the caller for the missing fields, then call again
+    "needs_confirmation",  # read back, and call again with "confirmed": true
+    "rejected",  # the call itself is wrong (or the action unavailable); nothing was sent
+    "already_done",  # the same write ran earlier in this conversation; not sent again
+    "error",  # Zoho, the network or this service failed
+]
+
+#: Code of the reply to a tool call that raised inside this service.
+INTERNAL_ERROR = "INTERNAL_ERROR"
+#: The longest string a reply carries; longer ones are cut with an ellipsis.
+MAX_STRING_CHARS = 500
+
+
+@dataclass(frozen=True, slots=True)
+class ToolReply:
+    """What one tool call answers: see the module docstring."""
+
+    action: str
+    status: ReplyStatus
+    is_error: bool
+    structured: dict[str, Any]
+    text: str
+
+    @classmethod
+    def of(cls, action: str, structured: dict[str, Any], *, is_error: bool) -> ToolReply:
+        shown = _bounded(structured)
+        text = json.dumps(shown, ensure_ascii=False, separators=(",", ":"))
+        try:
+            text.encode()
+        except UnicodeEncodeError:
+            # A lone surrogate (a JSON escape such as \ud800 in a record): no server can send it.
+            shown = _bounded(shown, clean=True)
+            text = json.dumps(shown, ensure_ascii=False, separators=(",", ":"))
+        return cls(action, shown["status"], is_error, shown, text)
+
+
+def reply_for(outcome: Outcome | None, result: ActionResult | None = None) -> ToolReply:
+    """The reply to a tool call: its orchestrator ``outcome`` and, for a :class:`Ready` one,
+    Zoho's ``result``. ``outcome`` is None only for a call that crashed before it had one; then
+    ``result`` says what happened."""
+    if result is not None:
+        return _from_result(result)
+    match outcome:
+        case NeedsInput():
+            return ToolReply.of(outcome.action, _needs_input(outcome), is_error=False)
+        case NeedsConfirmation():
+            return ToolReply.of(outcome.action, _needs_confirmation(outcome), is_error=False)
+        case Rejected():
+            return ToolReply.of(outcome.action, _rejected(outcome), is_error=True)
+        case Repeated():
+            unknown = outcome.previous is not None and outcome.previous.code == OUTCOME_UNKNOWN
+            return ToolReply.of(outcome.action, _repeated(outcome), is_error=unknown)
+        case Ready():
+            raise ValueError("a Ready outcome is answered by its result: pass result=")
+    raise ValueError("reply_for needs an outcome or a result")
+
+
+def internal_error(action: str) -> ToolReply:
+    """The reply to a call that raised inside this service (the details go to the log)."""
+    return ToolReply.of(
+        action,
+        {
+            "status": "error",
+            "code": INTERNAL_ERROR,
+            "message": "This tool call failed inside the Zoho connector.",
+            "hint": "Do not repeat it now. Tell the caller a colleague will follow up.",
+        },
+        is_error=True,
+    )
+
+
+def _from_result(result: ActionResult) -> ToolReply:
+    shown: dict[str, Any] = {"status": result.status}
+    for key in ("code", "field", "message", "hint"):
+        value = getattr(result, key)
+        if value:
+            shown[key] = value
+    if result.count is not None:
+        shown["count"] = result.count
+    if result.more_records:
+        shown["more_records"] = True
+    if result.data is not None:
+        shown["data"] = result.data
+    return ToolReply.of(result.action, shown, is_error=result.status == "error")
+
+
+def _needs_input(outcome: NeedsInput) -> dict[str, Any]:
+    askable = [m for m in outcome.missing if m.question]
+    lookups = [m for m in outcome.missing if not m.question]
+    shown: dict[str, Any] = {"status": "needs_input", "missing": [m.name for m in outcome.missing]}
+    if askable:
+        shown["ask"] = askable[0].question if len(askable) == 1 else [m.question for m in askable]
+    if lookups:
+        shown["look_up"] = {m.name: "find it with a search action first" for m in lookups}
+    shown["instruction"] = (
+        "Ask the caller for this now; never guess or invent it. Then call "
+        f"{outcome.action} again with the new value(s) only: what was already given is kept."
+    )
+    return shown
+
+
+def _needs_confirmation(outcome: NeedsConfirmation) -> dict[str, Any]:
+    return {
+        "status": "needs_confirmation",
+        "summary": outcome.summary,
+        "instruction": (
+            "Read this back to the caller and ask them to confirm. Only if they clearly say "
+            f'yes, call {outcome.action} again with the same arguments and "{CONFIRMED}": true.'
+        ),
+    }
+
+
+def _rejected(outcome: Rejected) -> dict[str, Any]:
+    instruction = (
+        "Do not call it again; tell the caller what you can do instead."
+        if outcome.unavailable
+        else "Fix these and call again; correct values you sent are kept."
+    )
+    return {
+        "status": "rejected",
+        "problems": [str(p) for p in outcome.problems],
+        "instruction": instruction,
+    }
+
+
+def _repeated(outcome: Repeated) -> dict[str, Any]:
+    if outcome.previous is None:
+        return {
+            "status": "already_done",
+            "message": f"Sent once: this exact {outcome.action} appears twice in this turn.",
+        }
+    shown = _from_result(outcome.previous).structured
+    if outcome.previous.code == OUTCOME_UNKNOWN:
+        shown["message"] = (
+            f"Not sent again: this exact {outcome.action} may already have been done. Search "
+            "for the record first; if it is not there, the search re-enables this call."
+        )
+    else:
+        shown["message"] = f"Already done earlier in this call: this exact {outcome.action} ran."
+    shown["status"] = "already_done"
+    return shown
+
+
+def _bounded(value: Any, *, clean: bool = False) -> Any:
+    """``value`` with every string cut to :data:`MAX_STRING_CHARS`, and with lone surrogates
+    replaced when ``clean``. Records are JSON-shaped and shallow (trimmed by the results module),
+    so the recursion is bounded by their own depth."""
+    if isinstance(value, str):
+        if len(value) > MAX_STRING_CHARS:
+            value = f"{value[:MAX_STRING_CHARS]}…"
+        return value.encode("utf-8", "replace").decode() if clean else value
+    if isinstance(value, Mapping):
+        return {
+            _bounded(str(key), clean=clean): _bounded(v, clean=clean) for key, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [_bounded(item, clean=clean) for item in value]
+    return value
