@@ -13,7 +13,8 @@ Faults, and why they are handled this way:
 - only idempotent actions (reads, updates of the same body, deletes, tag changes) are retried
   after the request may have reached Zoho. A create is retried only when it certainly did not
   (the connection was never made, or Zoho answered 429); otherwise the result says the outcome is
-  unknown and how to check, so a retry can never make a duplicate record;
+  unknown and how to check, so a retry can never make a duplicate record. A write that gives up
+  after an attempt whose answer was lost says the same: Zoho may have done it;
 - anything the model can act on comes back as an :class:`~zoho_tools.results.ActionResult`, never
   as an exception. Exceptions are left for programming errors.
 """
@@ -21,7 +22,6 @@ Faults, and why they are handled this way:
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
 import time
@@ -161,7 +161,7 @@ class Executor:
                 )
                 await self._sleep(wait)
                 continue
-            result = failure.result(template, rendered, reached=not failure.may_retry_write)
+            result = failure.result(template, rendered, reached=answer_lost)
             return replace(result, attempts=attempt) if attempt > 1 else result
 
     def _wait_before(
@@ -249,7 +249,8 @@ class _Failure:
     def result(
         self, template: ActionTemplate, rendered: RenderedRequest, *, reached: bool
     ) -> ActionResult:
-        if reached and not template.idempotent:
+        """The result of giving up; ``reached`` when some attempt may have been acted on."""
+        if reached and not template.read_only:
             return error_result(
                 template.name,
                 OUTCOME_UNKNOWN,
@@ -298,7 +299,7 @@ def _json_body(response: httpx.Response) -> Any:
         return None
     try:
         return response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # not JSON, or JSON nobody can use
         return {"code": "UNEXPECTED_RESPONSE", "message": response.text[:200]}
 
 

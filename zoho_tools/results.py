@@ -128,8 +128,8 @@ _HINTS: dict[str, str] = {
     SERVER_ERROR: "Zoho is not answering right now. Try once more later; do not loop.",
     NETWORK_ERROR: "Zoho could not be reached. Try once more later; do not loop.",
     OUTCOME_UNKNOWN: (
-        "The request may or may not have reached Zoho. Do NOT repeat it: search for the record "
-        "first, and create it only if the search finds nothing."
+        "The request may or may not have reached Zoho. Do NOT repeat it yet: search for the "
+        "record first, and repeat it only if the search shows it was not done."
     ),
     "INVALID_QUERY": "The search is malformed: {message}. Simplify the search term.",
     "DEPENDENT_MISMATCH": "Zoho refused a combination of values: {message}. Correct it and retry.",

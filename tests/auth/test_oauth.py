@@ -186,6 +186,19 @@ async def test_non_json_answer_and_unreachable_server(oauth: OAuthClient, clock:
         await oauth.refresh(stored(clock))
 
 
+@pytest.mark.parametrize(
+    "body", [{"error": "internal_error"}, {"error": "invalid_code"}, {"status": "failure"}]
+)
+@respx.mock
+async def test_a_failing_accounts_server_with_a_json_body_is_unavailable_not_a_refusal(
+    oauth: OAuthClient, clock: Clock, body: dict[str, str]
+) -> None:
+    # A 5xx is the server failing, whatever its body says: retry later, never "reconnect".
+    respx.post(TOKEN_URL).mock(return_value=httpx.Response(503, json=body))
+    with pytest.raises(AccountsUnavailable, match="HTTP 503"):
+        await oauth.refresh(stored(clock))
+
+
 @respx.mock
 async def test_an_echoed_secret_is_blanked_from_the_message(
     oauth: OAuthClient, clock: Clock

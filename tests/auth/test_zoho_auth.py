@@ -116,17 +116,62 @@ async def test_fifty_concurrent_requests_after_expiry_make_exactly_one_refresh(
     }
 
 
-async def test_refreshes_within_the_skew_before_expiry(
+async def refreshes_after(sb: Sandbox, count: int) -> int:
+    """The token requests the sandbox has seen, once a background refresh had time to run."""
+    for _ in range(200):
+        if token_requests(sb) >= count:
+            break
+        await asyncio.sleep(0.001)
+    return token_requests(sb)
+
+
+async def test_refreshes_within_the_skew_before_expiry_in_the_background(
     sb: Sandbox, http: httpx.AsyncClient, clock: Clock
 ) -> None:
     auth = make_auth(sb, http, clock)
+    old = auth.token().access_token
     async with httpx.AsyncClient(auth=auth, transport=sb.async_transport()) as api:
         clock.advance(3600 - 301)
         await api.get(f"{sb.base_url}{CURRENT_USER}", params=PARAMS)
         assert token_requests(sb) == 0
-        clock.advance(2)  # now within the 300 s skew
-        await api.get(f"{sb.base_url}{CURRENT_USER}", params=PARAMS)
+        clock.advance(2)  # now within the 300 s skew: still good, so refreshed ahead of time
+        sent = await asyncio.gather(
+            *(api.get(f"{sb.base_url}{CURRENT_USER}", params=PARAMS) for _ in range(5))
+        )
+        assert {r.request.headers["Authorization"] for r in sent} == {f"Zoho-oauthtoken {old}"}
+        assert await refreshes_after(sb, 1) == 1  # one refresh for all five
+        after = await api.get(f"{sb.base_url}{CURRENT_USER}", params=PARAMS)
+        assert after.request.headers["Authorization"] != f"Zoho-oauthtoken {old}"
         assert token_requests(sb) == 1
+
+
+class HeldRefresh(httpx.AsyncBaseTransport):
+    """The accounts server answers a refresh only when the test releases it."""
+
+    def __init__(self, sb: Sandbox) -> None:
+        self.inner = sb.async_transport()
+        self.release = asyncio.Event()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await self.release.wait()
+        return await self.inner.handle_async_request(request)
+
+
+async def test_a_slow_refresh_ahead_of_expiry_blocks_no_request(sb: Sandbox, clock: Clock) -> None:
+    held = HeldRefresh(sb)
+    async with httpx.AsyncClient(transport=held) as token_http:
+        auth = make_auth(sb, token_http, clock)
+        async with httpx.AsyncClient(auth=auth, transport=sb.async_transport()) as api:
+            clock.advance(3600 - 200)  # 200 s left: within the skew, well outside the margin
+            answered = await asyncio.wait_for(
+                api.get(f"{sb.base_url}{CURRENT_USER}", params=PARAMS), timeout=5
+            )
+            assert answered.status_code == 200 and token_requests(sb) == 0
+            held.release.set()
+            assert await refreshes_after(sb, 1) == 1
+            clock.advance(190)  # 10 s left: as good as expired, so this request waits for it
+            await api.get(f"{sb.base_url}{CURRENT_USER}", params=PARAMS)
+            assert token_requests(sb) == 1  # the background refresh's token is still fresh
 
 
 async def test_short_lived_tokens_are_not_refreshed_on_every_request(
@@ -141,7 +186,7 @@ async def test_short_lived_tokens_are_not_refreshed_on_every_request(
             assert token_requests(sb) == 0
             clock.advance(61)  # past half its life
             await api.get(f"{sb.base_url}{CURRENT_USER}", params=PARAMS)
-            assert token_requests(sb) == 1
+            assert await refreshes_after(sb, 1) == 1
 
 
 async def test_invalid_token_mid_call_is_refreshed_and_retried_once(
@@ -391,3 +436,51 @@ async def test_sandbox_auth_follows_the_sandbox_clock(sb: Sandbox, clock: Clock)
             assert (await api.get(f"{auth.api_domain}{CURRENT_USER}")).status_code == 200
     assert token_requests(sb) == 1
     assert [e.status for e in sb.log.matching("GET", CURRENT_USER)] == [200, 200]
+
+
+async def test_a_reconnect_during_a_refresh_wins(sb: Sandbox, clock: Clock) -> None:
+    from zoho_tools.auth.connect import connect_self_client
+
+    held = HeldRefresh(sb)
+    connected_before = connected(sb, clock)
+    store = MemoryTokenStore(connected_before)
+    async with (
+        httpx.AsyncClient(transport=held) as token_http,
+        httpx.AsyncClient(transport=sb.async_transport()) as plain_http,
+        httpx.AsyncClient(transport=sb.async_transport()) as api,
+    ):
+        auth = ZohoAuth(store, make_oauth(sb, token_http, clock), clock=clock)
+        api.auth = auth
+        clock.advance(2 * 3600)  # expired: the next request waits for a refresh, holding the lock
+        request = asyncio.create_task(api.get(f"{sb.base_url}{CURRENT_USER}", params=PARAMS))
+        await asyncio.sleep(0.05)
+        reconnect = asyncio.create_task(
+            connect_self_client(make_oauth(sb, plain_http, clock), store, sb.self_client_code())
+        )
+        await asyncio.sleep(0.05)
+        assert not reconnect.done()  # the new tokens wait for the refresh under way
+        held.release.set()
+        response, reconnected = await asyncio.gather(request, reconnect)
+    assert response.status_code == 200
+    assert reconnected.refresh_token != connected_before.refresh_token
+    stored = store.load()
+    assert stored is not None and stored.refresh_token == reconnected.refresh_token
+
+
+async def test_a_refresh_never_overwrites_a_newer_refresh_token(sb: Sandbox, clock: Clock) -> None:
+    held = HeldRefresh(sb)
+    store = MemoryTokenStore(connected(sb, clock))
+    async with httpx.AsyncClient(transport=held) as token_http:
+        auth = ZohoAuth(store, make_oauth(sb, token_http, clock), clock=clock)
+        async with httpx.AsyncClient(auth=auth, transport=sb.async_transport()) as api:
+            clock.advance(2 * 3600)
+            request = asyncio.create_task(api.get(f"{sb.base_url}{CURRENT_USER}", params=PARAMS))
+            await asyncio.sleep(0.05)
+            newer = connected(sb, clock)  # a reconnect that did not take the lock
+            assert newer.refresh_token != auth.token().refresh_token
+            store.save(newer)
+            held.release.set()
+            response = await request
+    assert response.status_code == 200
+    assert store.load() == newer
+    assert auth.token() == newer

@@ -164,6 +164,22 @@ async def test_an_update_whose_answer_is_lost_after_commit_is_retried_safely(
     assert len(agent.sb.records("Contacts")) == contacts
 
 
+@pytest.mark.parametrize("action", ["update_contact", "delete_contact"])
+async def test_an_update_or_delete_whose_every_answer_was_lost_is_unknown_not_failed(
+    agent: Agent, action: str
+) -> None:
+    before = john(agent.sb)
+    method = "PUT" if action == "update_contact" else "DELETE"
+    agent.sb.faults.fail_next(10, kind="drop", method=method, after_commit=True)
+    arguments = {"id": before["id"], "email": "john@acme.example"} if method == "PUT" else {}
+    result = await agent.run(action, {"id": before["id"], **arguments})
+    # Zoho did it, and no answer said so: "failed" would be a lie, "unknown" sends the model to
+    # check before it tells the caller anything.
+    assert (result.status, result.code) == ("error", OUTCOME_UNKNOWN)
+    assert "may or may not" in result.message
+    assert "search for the record first" in (result.hint or "")
+
+
 async def test_a_rename_retried_after_commit_is_not_a_duplicate_of_itself(agent: Agent) -> None:
     initech = only(agent.sb.find("Accounts", Account_Name="Initech"))
     agent.sb.faults.fail_next(1, kind=503, method="PUT", after_commit=True)

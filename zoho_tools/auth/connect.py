@@ -32,7 +32,7 @@ import httpx
 from zoho_tools.auth.errors import OAuthError
 from zoho_tools.auth.oauth import OAuthClient
 from zoho_tools.auth.regions import region_for_accounts_server
-from zoho_tools.auth.store import TokenStore
+from zoho_tools.auth.store import TokenStore, held
 from zoho_tools.auth.tokens import TokenSet
 from zoho_tools.auth.zoho_auth import HEADER_SCHEME
 
@@ -220,7 +220,8 @@ async def connect_with_browser(
         )
     server = _trusted_accounts_server(callback.accounts_server, oauth.accounts_server)
     token = await oauth.exchange_code(callback.code, listener.redirect_uri, accounts_server=server)
-    store.save(token)
+    async with held(store):  # after any refresh under way, so that one cannot overwrite this
+        store.save(token)
     return token
 
 
@@ -231,7 +232,8 @@ async def connect_self_client(oauth: OAuthClient, store: TokenStore, code: str) 
     was created.
     """
     token = await oauth.exchange_code(code, None)
-    store.save(token)
+    async with held(store):  # after any refresh under way, so that one cannot overwrite this
+        store.save(token)
     return token
 
 

@@ -250,7 +250,8 @@ class OAuthClient:
         Judged by the body: Zoho reports ``{"error": ...}`` with HTTP 200.
         """
         body = _json_body(response)
-        if not isinstance(body, dict) and response.status_code >= 500:
+        if response.status_code >= 500:
+            # A failing accounts server, whatever its body says: retry, never "reconnect".
             raise AccountsUnavailable(
                 f"{accounts_server} failed the token request (HTTP {response.status_code}); "
                 "try again shortly"

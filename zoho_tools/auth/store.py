@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -164,3 +165,22 @@ def _fsync_dir(path: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+@contextlib.asynccontextmanager
+async def held(store: TokenStore) -> AsyncIterator[None]:
+    """``store.locked()`` without blocking the event loop while another holder has it."""
+    lock = store.locked()
+    acquiring = asyncio.ensure_future(asyncio.to_thread(lock.__enter__))
+    try:
+        await asyncio.shield(acquiring)
+    except asyncio.CancelledError:
+        # The worker thread may still get the lock after we stop waiting: hand it back then.
+        acquiring.add_done_callback(
+            lambda f: f.cancelled() or f.exception() or lock.__exit__(None, None, None)
+        )
+        raise
+    try:
+        yield
+    finally:
+        lock.__exit__(None, None, None)

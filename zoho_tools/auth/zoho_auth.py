@@ -7,6 +7,9 @@
 
 The token is refreshed shortly before it expires, and once more if Zoho answers a request with
 401 ``INVALID_TOKEN`` (revoked or expired server-side); the request is then sent again, once.
+While the old token is still good for a while (more than ``expiry_margin`` seconds), the async
+flow refreshes it in the background and sends the request at once: no caller waits on a refresh
+that is only ahead of time.
 
 Single flight: however many requests are waiting, one refresh happens at a time and the others use
 its result. Within one process an asyncio lock (async flow) or a threading lock (sync flow) lines
@@ -17,19 +20,18 @@ so that a token another process has just refreshed is used rather than refreshed
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import threading
 import time
 import weakref
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterable
+from collections.abc import AsyncGenerator, Callable, Generator, Iterable
 from typing import TYPE_CHECKING
 
 import httpx
 
 from zoho_tools.auth.errors import InvalidGrant, NotConnected
 from zoho_tools.auth.oauth import OAuthClient
-from zoho_tools.auth.store import TokenStore
+from zoho_tools.auth.store import TokenStore, held
 from zoho_tools.auth.tokens import TokenSet
 
 if TYPE_CHECKING:
@@ -55,6 +57,8 @@ class ZohoAuth(httpx.Auth):
         clock: epoch seconds; inject a fake one in tests.
         refresh_skew: refresh when the token expires within this many seconds (capped at half the
             token's lifetime, so a short-lived token is not refreshed on every request).
+        expiry_margin: a token that expires within this many seconds is as good as expired: the
+            request waits for the refresh instead of going out with it.
 
     Raises (from a request):
         NotConnected: nothing is stored.
@@ -72,11 +76,13 @@ class ZohoAuth(httpx.Auth):
         *,
         clock: Callable[[], float] = time.time,
         refresh_skew: float = 300.0,
+        expiry_margin: float = 30.0,
     ) -> None:
         self.store = store
         self.oauth = oauth
         self._clock = clock
         self._skew = refresh_skew
+        self._margin = expiry_margin
         self._token: TokenSet | None = None
         # A refresh token Zoho refused stays refused: remember it, so every later call says
         # "reconnect" at once instead of asking Zoho again (and tripping the refresh throttle).
@@ -86,6 +92,10 @@ class ZohoAuth(httpx.Auth):
         self._loop_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
             weakref.WeakKeyDictionary()
         )
+        # The refresh running ahead of expiry, per event loop (one at a time: single flight).
+        self._ahead: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, asyncio.Task[TokenSet]
+        ] = weakref.WeakKeyDictionary()
 
     def __repr__(self) -> str:
         return f"ZohoAuth(store={self.store!r}, oauth={self.oauth!r})"
@@ -116,7 +126,10 @@ class ZohoAuth(httpx.Auth):
         await request.aread()
         token = self._current()
         if self._needs_refresh(token):
-            token = await self._refresh_async(token)
+            if token.expires_within(self._margin, self._clock()):
+                token = await self._refresh_async(token)
+            else:
+                self._refresh_ahead(token)
         response = yield _authorize(request, token)
         if response.status_code == 401:
             await response.aread()
@@ -144,7 +157,7 @@ class ZohoAuth(httpx.Auth):
         async with self._loop_lock():
             if (reuse := self._reusable(self._token, stale)) is not None:
                 return reuse
-            async with _hold(self.store):
+            async with held(self.store):
                 base = self._reread(stale)
                 if (reuse := self._reusable(base, stale)) is not None:
                     return reuse
@@ -154,7 +167,7 @@ class ZohoAuth(httpx.Auth):
                 except InvalidGrant as exc:
                     self._refused = (base.refresh_token or "", exc)
                     raise
-                return self._keep(fresh)
+                return self._keep(fresh, base)
 
     def _refresh_sync(self, stale: TokenSet) -> Generator[httpx.Request, httpx.Response, TokenSet]:
         with self._thread_lock:
@@ -173,7 +186,19 @@ class ZohoAuth(httpx.Auth):
                 except InvalidGrant as exc:
                     self._refused = (base.refresh_token or "", exc)
                     raise
-                return self._keep(fresh)
+                return self._keep(fresh, base)
+
+    def _refresh_ahead(self, token: TokenSet) -> None:
+        """Start refreshing ``token`` in the background, unless a refresh is already running.
+        Its failure is only logged: the next request that needs a token refreshes (and reports)
+        again."""
+        loop = asyncio.get_running_loop()
+        running = self._ahead.get(loop)
+        if running is not None and not running.done():
+            return
+        task = loop.create_task(self._refresh_async(token))
+        task.add_done_callback(_log_failed_refresh)
+        self._ahead[loop] = task
 
     def _raise_if_refused(self, base: TokenSet) -> None:
         """Raise again the refusal of ``base``'s refresh token, if Zoho already refused it (a
@@ -199,7 +224,15 @@ class ZohoAuth(httpx.Auth):
         # refresh token) since this one loaded the store.
         return self.store.load() or stale
 
-    def _keep(self, fresh: TokenSet) -> TokenSet:
+    def _keep(self, fresh: TokenSet, base: TokenSet) -> TokenSet:
+        """Save ``fresh`` (refreshed from ``base``), unless the store meanwhile holds another
+        refresh token: a reconnect that did not wait for the lock must still win, so its tokens
+        are kept and used instead of ones built from the older refresh token."""
+        current = self.store.load()
+        if current is not None and current.refresh_token != base.refresh_token:
+            log.info("the tokens were replaced during the refresh (a reconnect); using those")
+            self._token = current
+            return current
         self.store.save(fresh)
         self._token = fresh
         return fresh
@@ -240,6 +273,11 @@ class StaticTokenAuth(httpx.Auth):
         yield request
 
 
+def _log_failed_refresh(task: asyncio.Task[TokenSet]) -> None:
+    if not task.cancelled() and (exc := task.exception()) is not None:
+        log.warning("refreshing the Zoho token ahead of expiry failed: %s", exc)
+
+
 def _authorize(request: httpx.Request, token: TokenSet) -> httpx.Request:
     request.headers["Authorization"] = f"{HEADER_SCHEME} {token.access_token}"
     return request
@@ -251,25 +289,6 @@ def _is_invalid_token(response: httpx.Response) -> bool:
     except ValueError:
         return False
     return isinstance(body, dict) and body.get("code") in INVALID_TOKEN_CODES
-
-
-@contextlib.asynccontextmanager
-async def _hold(store: TokenStore) -> AsyncIterator[None]:
-    """``store.locked()`` without blocking the event loop while another holder has it."""
-    lock = store.locked()
-    acquiring = asyncio.ensure_future(asyncio.to_thread(lock.__enter__))
-    try:
-        await asyncio.shield(acquiring)
-    except asyncio.CancelledError:
-        # The worker thread may still get the lock after we stop waiting: hand it back then.
-        acquiring.add_done_callback(
-            lambda f: f.cancelled() or f.exception() or lock.__exit__(None, None, None)
-        )
-        raise
-    try:
-        yield
-    finally:
-        lock.__exit__(None, None, None)
 
 
 def auth_from_settings(
