@@ -6,7 +6,7 @@ from zoho_tools.catalog._modules import TASKS
 from zoho_tools.catalog._shapes import create_action, delete_action, search_action, update_action
 from zoho_tools.templates import Param
 
-TASK_STATUSES = ("Not Started", "In Progress", "Waiting for Input", "Deferred", "Completed")
+TASK_STATUSES = ("Not Started", "In Progress", "Waiting for input", "Deferred", "Completed")
 
 search_task = search_action(
     TASKS,
