@@ -181,6 +181,13 @@ def prepare(
     problems.extend(
         _apply_defaults(template, values, defaults or {}, scope, locale, skip=_names(problems))
     )
+    # A blank optional value is refused rather than sent: Zoho would blank the field (on an
+    # update, perhaps a mandatory one). A blank mandatory one is simply asked for again.
+    problems.extend(
+        Problem(p.name, "is blank; send a value, or leave it out to keep what Zoho has")
+        for p in template.params
+        if p.name in blank and p.name not in values and not _is_required(p, values)
+    )
     if not problems and _nothing_to_change(template, values):
         fields = [name for name, path in template.field_map().items() if path.startswith("body")]
         problems.append(
@@ -193,12 +200,6 @@ def prepare(
         and _is_required(p, values)
         and p.name not in _names(problems)
         and not _derived_later(p, template)
-    )
-    # A blank optional value is refused rather than sent: Zoho would blank the field (on an
-    # update, perhaps a mandatory one). A blank mandatory one is simply asked for again.
-    problems.extend(
-        Problem(name, "is blank; send a value, or leave it out to keep what Zoho has")
-        for name in sorted(blank - values.keys() - {p.name for p in missing})
     )
     return Prepared(arguments=values, missing=missing, problems=tuple(problems))
 

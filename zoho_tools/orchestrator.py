@@ -32,7 +32,7 @@ from typing import Any
 
 from zoho_tools.arguments import Problem, parse_arguments, prepare
 from zoho_tools.catalog import CATALOG, Catalog
-from zoho_tools.normalize import Locale, brief, brief_name
+from zoho_tools.normalize import Locale, brief, brief_name, is_blank
 from zoho_tools.rendering import ActionRequest
 from zoho_tools.results import OUTCOME_UNKNOWN, ActionResult, display_name, error_result
 from zoho_tools.templates import CONFIRMED, ActionTemplate, Param
@@ -327,7 +327,9 @@ def step(conversation: Conversation, call: ToolCall) -> Outcome:
     # name the record it named when it was said, and a value that came from a variable or a
     # record is never rendered again.
     resolved, unresolved = _resolved(given, scope)
-    merged = {**conversation.pending.get(call.name, {}), **resolved}
+    kept = conversation.pending.get(call.name, {})
+    # A blank value is "not known": it never replaces a value collected earlier.
+    merged = {**kept, **{k: v for k, v in resolved.items() if not (is_blank(v) and k in kept)}}
     prepared = prepare(
         template,
         merged,
@@ -337,13 +339,10 @@ def step(conversation: Conversation, call: ToolCall) -> Outcome:
     )
     problems = (*problems, *unresolved, *prepared.problems)
     if problems:
-        bad = {p.param for p in problems}
-        conversation.pending[call.name] = {
-            k: v for k, v in merged.items() if k not in bad and template.param(k) is not None
-        }
+        conversation.pending[call.name] = _collected(template, merged, {p.param for p in problems})
         return Rejected(call.name, problems)
     if prepared.missing:
-        conversation.pending[call.name] = merged
+        conversation.pending[call.name] = _collected(template, merged)
         return NeedsInput(
             call.name, tuple(_missing(p) for p in prepared.missing), prepared.arguments
         )
@@ -393,6 +392,17 @@ def _resolved(
         except MissingVariable as exc:
             problems.append(Problem(key, exc.reason))
     return resolved, tuple(problems)
+
+
+def _collected(
+    template: ActionTemplate, values: Mapping[str, Any], bad: set[str | None] | None = None
+) -> dict[str, Any]:
+    """What to keep for the action's next call: its own parameters' usable values."""
+    return {
+        name: value
+        for name, value in values.items()
+        if template.param(name) is not None and not is_blank(value) and name not in (bad or ())
+    }
 
 
 def _missing(param: Param) -> MissingField:

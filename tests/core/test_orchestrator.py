@@ -317,3 +317,71 @@ def test_collected_references_keep_the_record_they_named(conversation: Conversat
     booked = step(conversation, call("schedule_appointment", {"address": "1 Main St"}))
     assert isinstance(booked, Ready)
     assert booked.request.arguments["customer_id"] == maria
+
+
+def test_an_empty_search_releases_an_unknown_write(conversation: Conversation) -> None:
+    ready = step(conversation, call("create_case", {"subject": "Order issue"}))
+    assert isinstance(ready, Ready)
+    conversation.record(
+        ready, ActionResult(action="create_case", status="error", code=OUTCOME_UNKNOWN)
+    )
+    assert isinstance(step(conversation, call("create_case", {"subject": "Order issue"})), Repeated)
+    search = step(conversation, call("search_case", {"query": "Order issue"}))
+    assert isinstance(search, Ready)
+    # Nothing found: the write did not happen, so it may go now (it would never be let through
+    # if only a search that found something counted).
+    conversation.record(search, ActionResult(action="search_case", status="empty", count=0))
+    assert isinstance(step(conversation, call("create_case", {"subject": "Order issue"})), Ready)
+
+
+def test_values_from_records_and_variables_are_rendered_once(conversation: Conversation) -> None:
+    conversation.variables["employee_id"] = "EMP-7"
+    conversation.variables["note"] = "see {{employee_id}}"
+    search = step(conversation, call("search_contact", {"query": "Mallory"}))
+    assert isinstance(search, Ready)
+    hostile = {"id": JOHN, "Full_Name": "Mallory {{call_id}} {{caller_phone}}"}
+    conversation.record(search, ok("search_contact", [hostile], [hostile]))
+    task = step(
+        conversation,
+        call("create_task", {"subject": "For {{search_contact.full_name}}: {{note}}"}),
+    )
+    assert isinstance(task, Ready)
+    # The record's text and the variable's text arrive literally: CRM data cannot pull call
+    # variables into a write.
+    assert task.request.arguments["subject"] == (
+        "For Mallory {{call_id}} {{caller_phone}}: see {{employee_id}}"
+    )
+    # ...and a value collected in one turn is not rendered again in the next.
+    first = step(conversation, call("create_lead", {"last_name": "{{search_contact.full_name}}"}))
+    assert isinstance(first, NeedsInput)
+    second = step(conversation, call("create_lead", {"company": "Acme"}))
+    assert isinstance(second, Ready)
+    assert second.request.arguments["last_name"] == "Mallory {{call_id}} {{caller_phone}}"
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\t\n", "\x00\x1f", "\u200b \ufeff"])
+def test_a_blank_mandatory_value_is_asked_for_again(conversation: Conversation, blank: str) -> None:
+    outcome = step(conversation, call("create_lead", {"last_name": blank, "company": "Acme"}))
+    assert isinstance(outcome, NeedsInput)
+    assert [m.name for m in outcome.missing] == ["last_name"]
+    assert "last_name" not in conversation.pending["create_lead"]
+
+
+def test_an_update_never_blanks_a_field(conversation: Conversation) -> None:
+    outcome = step(conversation, call("update_contact", {"id": JOHN, "last_name": "  "}))
+    assert isinstance(outcome, Rejected)
+    assert [p.param for p in outcome.problems] == ["last_name"]
+    assert "is blank" in reply_for(outcome).text
+
+
+def test_control_characters_are_cleaned_from_values(conversation: Conversation) -> None:
+    outcome = step(conversation, call("create_task", {"subject": "\x07Call\u200b back\x00 "}))
+    assert isinstance(outcome, Ready)
+    assert outcome.request.arguments["subject"] == "Call back"
+
+
+def test_unknown_names_are_not_kept_between_turns(conversation: Conversation) -> None:
+    outcome = step(conversation, call("create_lead", {"last_name": "Doe", "x" * 100_000: 1}))
+    assert isinstance(outcome, Rejected)
+    assert len(reply_for(outcome).text) < 1_000
+    assert conversation.pending["create_lead"] == {"last_name": "Doe"}
