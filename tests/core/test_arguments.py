@@ -129,11 +129,10 @@ def test_values_are_taken_as_they_are_never_rendered_again() -> None:
     # The orchestrator resolves the model's {{references}} once; a value that reaches prepare
     # (perhaps a record's text that itself contains braces) is never rendered a second time.
     scope = VariableScope(call={"call_id": "CA-1"}, results={"search_product": [{"id": "777"}]})
-    prepared = prepare(EVENT, {"title": "Re: {{call_id}}", "start": "2026-11-29T14:00:00Z"},
-                       scope=scope)  # fmt: skip
+    given = {"title": "Re: {{call_id}}", "start": "2026-11-29T14:00:00Z"}
+    prepared = prepare(EVENT, given, scope=scope)
     assert prepared.arguments["title"] == "Re: {{call_id}}"
     # Declared defaults are the action's own templates: those are rendered.
-    assert prepare(EVENT, {}, scope=VariableScope(call={"caller_phone": "+15551234567"}))
     with_phone = prepare(EVENT, {}, scope=VariableScope(call={"caller_phone": "+15551234567"}))
     assert with_phone.arguments["phone"] == "+15551234567"
 
