@@ -152,16 +152,18 @@ def prepare(
     locale: Locale | None = None,
     defaults: Mapping[str, Any] | None = None,
     ignore: frozenset[str] = frozenset(),
+    checked: bool = False,
 ) -> Prepared:
     """Validate and normalise ``raw`` for ``template``.
 
     ``defaults`` (an AI employee's per-action defaults) override the declared ones. Names in
     ``ignore`` are accepted and left out of the arguments (e.g. ``confirmed``, which the
-    orchestrator reads itself).
+    orchestrator reads itself). ``checked`` says ``raw`` is a dict whose values already passed
+    :func:`parse_arguments` (the orchestrator's case), so they are not walked again.
     """
     scope = scope or VariableScope()
     locale = locale or Locale()
-    given, parsed = parse_arguments(raw)
+    given, parsed = (dict(raw), ()) if checked else parse_arguments(raw)
     if any(p.param is None for p in parsed):
         return Prepared(problems=parsed)
     problems = [*parsed, *_unknown(template, given, ignore)]

@@ -336,6 +336,7 @@ def step(conversation: Conversation, call: ToolCall) -> Outcome:
         scope=scope,
         locale=conversation.locale,
         defaults=conversation.employee.defaults.get(call.name),
+        checked=True,
     )
     problems = (*problems, *unresolved, *prepared.problems)
     if problems:
@@ -386,6 +387,9 @@ def _resolved(
     problems = []
     for key, value in values.items():
         if value is None:
+            continue
+        if isinstance(value, str) and "{{" not in value:  # the usual case: nothing to resolve
+            resolved[key] = value
             continue
         try:
             resolved[key] = resolve_in_scope(value, scope)
