@@ -38,16 +38,16 @@ class Form:
     fields: tuple[str, ...]
     summary: str | None = None
 
-    def read(self, content: Mapping[str, Any] | None) -> tuple[dict[str, Any], bool]:
-        """The arguments the user's ``content`` gives (only this form's fields, blanks left
-        out) and whether they confirmed."""
-        content = content or {}
+    def read(self, action: str, content: Any) -> dict[str, Any] | None:
+        """What the user's answer (``action`` and ``content`` of an elicitation result) gives:
+        this form's fields that were filled in, ``{"confirmed": True}`` for a confirmation, or
+        ``None`` when the user said no (declined, cancelled, did not tick the box)."""
+        if action != "accept":
+            return None
+        content = content if isinstance(content, Mapping) else {}
         if self.kind == "confirm":
-            return {}, content.get(CONFIRMED) is True
-        answers = {
-            name: content[name] for name in self.fields if content.get(name) not in (None, "")
-        }
-        return answers, False
+            return {CONFIRMED: True} if content.get(CONFIRMED) is True else None
+        return {name: content[name] for name in self.fields if content.get(name) not in (None, "")}
 
     def declined(self) -> ToolReply:
         """The reply when the user turned this form down."""

@@ -170,14 +170,11 @@ class _McpTools:
         attempt = _Attempt(self, key, params.name, arguments, call.variables)
 
         if state is not None:
-            # A 2026-07-28 retry: the answers to our form ride along with the same arguments.
+            # A 2026-07-28 retry: the answer to our form rides along with the same arguments.
+            attempt.answers.update(state.answers)
             answer = (params.input_responses or {}).get(INPUT_KEY)
-            if isinstance(answer, ElicitResult):
-                if answer.action != "accept":
-                    return _result(state.form.declined())
-                attempt.answer(state.form, answer.content, state)
-            else:
-                attempt.answers.update(state.answers)
+            if isinstance(answer, ElicitResult) and not attempt.answer(state.form, answer):
+                return _result(state.form.declined())
         reply = await attempt.run()
         form = form_for(reply, self.service.catalog.get(params.name))
         if form is None or not _can_elicit(ctx):
@@ -194,9 +191,8 @@ class _McpTools:
             result = await ctx.session.elicit_form(
                 form.message, form.schema, related_request_id=ctx.request_id
             )
-            if result.action != "accept":
+            if not attempt.answer(form, result):
                 return _result(form.declined())
-            attempt.answer(form, result.content)
             reply = await attempt.run()
             next_form = form_for(reply, self.service.catalog.get(params.name))
             if next_form is None:
@@ -226,12 +222,14 @@ class _Attempt:
     answers: dict[str, Any] = dataclasses.field(default_factory=dict)
     confirmed: str | None = None  # the summary the user confirmed
 
-    def answer(self, form: Form, content: Any, state: _State | None = None) -> None:
-        if state is not None:
-            self.answers.update(state.answers)
-        answers, confirmed = form.read(content if isinstance(content, dict) else None)
+    def answer(self, form: Form, result: ElicitResult) -> bool:
+        """Take the user's answer to ``form``; False if they said no."""
+        answers = form.read(result.action, result.content)
+        if answers is None:
+            return False
+        self.confirmed = form.summary if answers.pop(CONFIRMED, False) else None
         self.answers.update(answers)
-        self.confirmed = form.summary if confirmed else None
+        return True
 
     async def run(self) -> ToolReply:
         # The original arguments again, with every answer so far: each attempt stands on its

@@ -1,0 +1,36 @@
+"""Fixtures of the server tests: a tool service on the demo sandbox, and a scripted MCP user who
+answers forms (elicitation requests) and remembers what they were shown."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from zoho_tools.config import load_settings
+from zoho_tools.server.service import ToolService, load_service
+
+
+@pytest.fixture
+async def service() -> AsyncIterator[ToolService]:
+    service = load_service(load_settings(), notice=lambda _: None)
+    yield service
+    await service.aclose()
+
+
+class User:
+    """Answers each form with the next of ``answers`` (a content dict, or ``"decline"``)."""
+
+    def __init__(self, *answers: dict[str, Any] | str) -> None:
+        self.answers = list(answers)
+        self.forms: list[Any] = []
+
+    async def __call__(self, context: Any, params: Any) -> Any:
+        from mcp.types import ElicitResult
+
+        self.forms.append(params)
+        answer = self.answers.pop(0)
+        if isinstance(answer, str):
+            return ElicitResult(action=answer)  # type: ignore[arg-type]
+        return ElicitResult(action="accept", content=answer)
