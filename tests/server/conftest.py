@@ -1,5 +1,5 @@
-"""Fixtures of the server tests: a tool service on the demo sandbox, and a scripted MCP user who
-answers forms (elicitation requests) and remembers what they were shown."""
+"""Fixtures of the server tests: no machine configuration, a tool service on the demo sandbox,
+and a scripted MCP user who answers forms (elicitation requests) and remembers what they saw."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.auth.conftest import isolated_config  # noqa: F401  (autouse here too)
 from zoho_tools.config import load_settings
 from zoho_tools.server.service import ToolService, load_service
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import secrets
 import sys
 from typing import TYPE_CHECKING
 
@@ -17,9 +18,6 @@ import click
 if TYPE_CHECKING:
     from zoho_tools.config import Settings
     from zoho_tools.server.service import ToolService
-
-#: The conversation of a stdio server: one process, one client.
-STDIO_CONVERSATION = "mcp:stdio"
 
 
 @click.command()
@@ -124,8 +122,11 @@ def _serve_stdio(service: ToolService, settings: Settings) -> None:
 
     from zoho_tools.server.mcp import create_mcp_server, serve_stdio
 
+    # One process serves one client: its requests are one conversation, named for this process
+    # so that it is never another's, even in a store several processes share.
+    conversation = f"mcp:stdio:{secrets.token_urlsafe(12)}"
     server = create_mcp_server(
-        service, state_keys=_state_keys(settings), default_conversation=STDIO_CONVERSATION
+        service, state_keys=_state_keys(settings), default_conversation=conversation
     )
     with contextlib.suppress(KeyboardInterrupt):
         anyio.run(serve_stdio, server)
