@@ -21,17 +21,20 @@ async def service() -> AsyncIterator[ToolService]:
 
 
 class User:
-    """Answers each form with the next of ``answers`` (a content dict, or ``"decline"``)."""
+    """Answers each form with the next of ``answers``: a content dict, ``"decline"`` or
+    ``"cancel"``, or ``"error"`` for a client that fails to show it."""
 
     def __init__(self, *answers: dict[str, Any] | str) -> None:
         self.answers = list(answers)
         self.forms: list[Any] = []
 
     async def __call__(self, context: Any, params: Any) -> Any:
-        from mcp.types import ElicitResult
+        from mcp.types import ElicitResult, ErrorData
 
         self.forms.append(params)
         answer = self.answers.pop(0)
+        if answer == "error":  # a client that cannot show the form after all
+            return ErrorData(code=-32603, message="no form today")
         if isinstance(answer, str):
             return ElicitResult(action=answer)  # type: ignore[arg-type]
         return ElicitResult(action="accept", content=answer)

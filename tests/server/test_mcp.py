@@ -248,6 +248,14 @@ async def test_2025_needs_input_is_asked_during_the_call(server: Server[Any]) ->
     assert len(user.forms) == 2  # a blank answer is asked again
 
 
+async def test_a_form_the_client_fails_to_show_falls_back_to_text(server: Server[Any]) -> None:
+    user = User("error")
+    async with connect(server, "legacy", user) as client:
+        result = await client.call_tool("create_lead", {"last_name": "Fallback"})
+    assert result.is_error is False and structured(result)["missing"] == ["company"]
+    assert len(user.forms) == 1
+
+
 async def test_without_elicitation_needs_input_is_text_naming_what_to_ask(
     server: Server[Any], mode: str
 ) -> None:

@@ -39,6 +39,7 @@ from mcp.server.auth.middleware.bearer_auth import BearerAuthBackend
 from mcp.server.auth.provider import AccessToken
 from mcp.server.request_state import RequestStateBoundary, RequestStateSecurity
 from mcp.server.transport_security import TransportSecurityMiddleware, TransportSecuritySettings
+from mcp.shared.exceptions import MCPError
 from mcp.types import (
     CallToolRequestParams,
     CallToolResult,
@@ -188,9 +189,14 @@ class _McpTools:
             return _result(reply)
         # An older client on a live connection: ask during the call.
         for _ in range(MAX_FORMS):
-            result = await ctx.session.elicit_form(
-                form.message, form.schema, related_request_id=ctx.request_id
-            )
+            try:
+                result = await ctx.session.elicit_form(
+                    form.message, form.schema, related_request_id=ctx.request_id
+                )
+            except MCPError as exc:
+                # The client could not show the form after all: the text asks instead.
+                logger.warning("elicitation for %s failed: %s", form.action, exc.error.message)
+                break
             if not attempt.answer(form, result):
                 return _result(form.declined())
             reply = await attempt.run()
