@@ -10,11 +10,11 @@ from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 import httpx
+import httpx2
 import pytest
 import uvicorn
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
-from mcp.shared._httpx_utils import create_mcp_http_client
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Mount, Route
@@ -66,7 +66,10 @@ def url(service: ToolService) -> Iterator[str]:
 async def client(
     url: str, mode: str, *, user: User | None = None, headers: dict[str, str] | None = None
 ) -> AsyncIterator[Client]:
-    http = create_mcp_http_client(headers={"Authorization": f"Bearer {TOKEN}", **(headers or {})})
+    # The SDK's HTTP client is httpx2's; headers go on the client it is given.
+    http = httpx2.AsyncClient(
+        headers={"Authorization": f"Bearer {TOKEN}", **(headers or {})}, timeout=30
+    )
     async with (
         http,
         Client(
