@@ -13,11 +13,23 @@ from zoho_tools.config import load_settings
 from zoho_tools.server.service import ToolService, load_service
 
 
+def make_service() -> ToolService:
+    """A service on a demo sandbox of its own (as each worker process has)."""
+    return load_service(load_settings(), notice=lambda _: None)
+
+
 @pytest.fixture
 async def service() -> AsyncIterator[ToolService]:
-    service = load_service(load_settings(), notice=lambda _: None)
+    service = make_service()
     yield service
     await service.aclose()
+
+
+def contact_id(service: ToolService) -> str:
+    """The id of John Smith, the demo org's contact."""
+    assert service.backend.sandbox is not None
+    [contact] = service.backend.sandbox.find("Contacts", Last_Name="Smith")
+    return str(contact["id"])
 
 
 class User:

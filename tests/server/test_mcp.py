@@ -15,7 +15,7 @@ from mcp.server import Server
 from mcp.shared.exceptions import MCPError
 from mcp.types import CallToolResult, ElicitResult, InputRequiredResult
 
-from tests.server.conftest import User
+from tests.server.conftest import User, contact_id
 from zoho_tools.adapters import export
 from zoho_tools.orchestrator import Conversation
 from zoho_tools.server.mcp import INPUT_KEY, create_mcp_server
@@ -291,12 +291,6 @@ async def test_a_declined_form_sends_nothing(
 
 
 # --- confirmation ---------------------------------------------------------------------------------
-
-
-def contact_id(service: ToolService) -> str:
-    assert service.backend.sandbox is not None
-    [contact] = service.backend.sandbox.find("Contacts", Last_Name="Smith")
-    return str(contact["id"])
 
 
 async def test_a_destructive_action_is_confirmed_in_a_form(

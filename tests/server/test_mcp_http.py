@@ -15,12 +15,13 @@ import pytest
 import uvicorn
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
+from mcp.types import CallToolResult, ElicitResult, InputRequiredResult
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Mount, Route
 
-from tests.server.conftest import User
-from zoho_tools.server.mcp import create_mcp_app, is_loopback
+from tests.server.conftest import User, contact_id, make_service
+from zoho_tools.server.mcp import INPUT_KEY, create_mcp_app, is_loopback
 from zoho_tools.server.service import ToolService
 
 TOKEN = "test-token-" + "x" * 24
@@ -188,3 +189,41 @@ ELSEWHERE = ["0.0.0.0", "crm.example.com", "10.0.0.1", ""]
 @pytest.mark.parametrize("host", LOOPBACK + ELSEWHERE)
 def test_loopback_hosts(host: str) -> None:
     assert is_loopback(host) is (host in LOOPBACK)
+
+
+async def test_two_workers_sharing_state_keys_finish_each_others_forms() -> None:
+    """Round one on one worker, the answer on another (each with its own sandbox and memory):
+    the sealed state carries all the second needs, for a missing field and a confirmation."""
+
+    keys = ["shared-state-key-" + "z" * 20]
+    first, second = make_service(), make_service()
+    try:
+        with (
+            serving(create_mcp_app(first, bearer_token=TOKEN, state_keys=keys)) as a,
+            serving(create_mcp_app(second, bearer_token=TOKEN, state_keys=keys)) as b,
+        ):
+            target = contact_id(second)
+            rounds = [
+                ("create_lead", {"last_name": "Roamer"}, {"company": "Roam Co"}),
+                ("delete_contact", {"id": target}, {"confirmed": True}),
+            ]
+            for name, arguments, answer in rounds:
+                async with client(f"{a}/mcp", "auto", user=User()) as on_a:
+                    asked = await on_a.session.call_tool(name, arguments, allow_input_required=True)
+                assert isinstance(asked, InputRequiredResult), asked
+                async with client(f"{b}/mcp", "auto", user=User()) as on_b:
+                    done = await on_b.session.call_tool(
+                        name,
+                        arguments,
+                        input_responses={INPUT_KEY: ElicitResult(action="accept", content=answer)},
+                        request_state=asked.request_state,
+                        allow_input_required=True,
+                    )
+                assert isinstance(done, CallToolResult) and done.structured_content
+                assert done.structured_content["status"] == "ok", done.structured_content
+    finally:
+        await first.aclose()
+        await second.aclose()
+    assert second.backend.sandbox is not None
+    assert second.backend.sandbox.find("Leads", Last_Name="Roamer")
+    assert not second.backend.sandbox.find("Contacts", id=target)
