@@ -144,6 +144,28 @@ def declined(action: str, *, missing: Sequence[str] = (), summary: str | None = 
     return ToolReply.of(action, shown, is_error=False)
 
 
+def standalone(reply: ToolReply) -> ToolReply:
+    """``reply`` for a request that named no conversation, so that nothing is kept for the next
+    call: asking for a field or a confirmation must say so (the usual instruction promises the
+    values given so far are kept). Any other reply is returned as it is."""
+    if reply.status == "needs_input":
+        instruction = (
+            "Ask the caller for this now; never guess or invent it. This server keeps nothing "
+            f"between requests that carry no conversation id, so call {reply.action} again with "
+            "every value, the earlier ones and the new."
+        )
+    elif reply.status == "needs_confirmation":
+        instruction = (
+            "This server cannot take a confirmation for a request that carries no conversation "
+            "id; tell the caller it cannot be done here."
+        )
+    else:
+        return reply
+    return ToolReply.of(
+        reply.action, {**reply.structured, "instruction": instruction}, is_error=False
+    )
+
+
 def _from_result(result: ActionResult) -> ToolReply:
     shown: dict[str, Any] = {"status": result.status}
     for key in ("code", "field", "message", "hint"):

@@ -372,6 +372,21 @@ async def test_each_named_conversation_keeps_its_own_state(service: ToolService,
     assert structured(done)["status"] == "ok"
 
 
+async def test_a_request_naming_no_conversation_is_told_nothing_is_kept(
+    service: ToolService, mode: str
+) -> None:
+    server = create_mcp_server(service)  # as over HTTP: no default conversation
+    async with connect(server, mode) as client:
+        asked = await client.call_tool("create_lead", {"last_name": "Alone"})
+        partial = await client.call_tool("create_lead", {"company": "Alone Co"})
+        whole = await client.call_tool("create_lead", {"last_name": "Alone", "company": "A Co"})
+        delete = await client.call_tool("delete_contact", {"id": contact_id(service)})
+    assert "every value" in structured(asked)["instruction"]
+    assert structured(partial)["missing"] == ["last_name"]
+    assert structured(whole)["status"] == "ok"
+    assert "cannot" in structured(delete)["instruction"]
+
+
 async def test_call_variables_come_from_the_request_not_the_model(
     server: Server[Any], mode: str
 ) -> None:

@@ -63,7 +63,7 @@ from zoho_tools import __version__
 from zoho_tools.adapters import export
 from zoho_tools.normalize import brief_name
 from zoho_tools.orchestrator import ToolCall
-from zoho_tools.replies import ToolReply, internal_error
+from zoho_tools.replies import ToolReply, internal_error, standalone
 from zoho_tools.server.call_context import call_context
 from zoho_tools.server.forms import Form, form_for
 from zoho_tools.server.service import ToolService
@@ -177,6 +177,8 @@ class _McpTools:
             if isinstance(answer, ElicitResult) and not attempt.answer(state.form, answer):
                 return _result(state.form.declined())
         reply = await attempt.run()
+        if key.startswith(_ONCE):
+            reply = standalone(reply)
         form = form_for(reply, self.service.catalog.get(params.name))
         if form is None or not _can_elicit(ctx):
             return _result(reply)
@@ -200,6 +202,8 @@ class _McpTools:
             if not attempt.answer(form, result):
                 return _result(form.declined())
             reply = await attempt.run()
+            if key.startswith(_ONCE):
+                reply = standalone(reply)
             next_form = form_for(reply, self.service.catalog.get(params.name))
             if next_form is None:
                 break
