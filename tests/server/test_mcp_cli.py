@@ -163,6 +163,13 @@ def test_serving_beyond_loopback_without_a_token_is_refused() -> None:
     assert "ZOHO_TOOLS_MCP_TOKEN" in one_line_error(output) and "--host" in output
 
 
+def test_a_port_in_use_is_one_line_naming_the_flag() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as busy:
+        port = busy.getsockname()[1]
+        code, output = run("--http", "--port", str(port))
+    assert code == 1 and "--port" in one_line_error(output)
+
+
 def test_a_short_token_is_refused_and_not_shown(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ZOHO_TOOLS_MCP_TOKEN", "tiny-secret")
     code, output = run("--http")

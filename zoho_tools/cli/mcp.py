@@ -160,8 +160,25 @@ def _serve_http(
         )
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
+    _check_listen(host, port)
     click.echo(f"MCP endpoint: http://{host}:{port}/mcp", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _check_listen(host: str, port: int) -> None:
+    """Fail with one line now if ``host:port`` cannot be listened on (uvicorn would log it and
+    exit with its own code)."""
+    import socket
+
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.create_server((host, port), family=family):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise click.ClickException(
+            f"cannot listen on {host}:{port} ({reason}); choose another --port or --host"
+        ) from None
 
 
 def _one_line(exc: Exception) -> str:
