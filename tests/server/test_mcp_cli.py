@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from click.testing import CliRunner
 from mcp import Client, StdioServerParameters
 
 from tests.server.conftest import User
+from zoho_tools.catalog import CATALOG
 from zoho_tools.cli import main
 
 # The command line as a user runs it, with this interpreter.
@@ -34,13 +36,15 @@ def environment(**extra: str) -> dict[str, str]:
 async def test_stdio_server_with_the_sdk_client(mode: str, era: str) -> None:
     user = User({"company": "Stdio Co"})
     params = StdioServerParameters(command=COMMAND[0], args=COMMAND[1:], env=environment())
-    async with Client(params, mode=mode, elicitation_callback=user) as client:
+    async with Client(
+        params, mode=mode, elicitation_callback=user, read_timeout_seconds=30
+    ) as client:
         assert client.protocol_version == era
         listed = await client.list_tools()
         await client.call_tool("search_contact", {"query": "John Smith"})
         chained = await client.call_tool("get_contact", {"id": "{{search_contact.id}}"})
         made = await client.call_tool("create_lead", {"last_name": "Piped"})
-    assert len(listed.tools) == 60
+    assert [t.name for t in listed.tools] == list(CATALOG)
     assert chained.structured_content and chained.structured_content["status"] == "ok"
     assert made.structured_content and made.structured_content["status"] == "ok"
     assert len(user.forms) == 1
@@ -75,6 +79,9 @@ def test_stdout_carries_nothing_but_protocol() -> None:
         text=True,
         env=environment(),
     )
+    # A server that hangs is killed, so the test fails instead of waiting forever.
+    watchdog = threading.Timer(30, process.kill)
+    watchdog.start()
     try:
         assert process.stdin is not None and process.stdout is not None
         for message in messages:
@@ -83,6 +90,7 @@ def test_stdout_carries_nothing_but_protocol() -> None:
         replies = [json.loads(process.stdout.readline()) for _ in range(3)]
         rest, errors = process.communicate(timeout=30)  # closes stdin: the server ends
     finally:
+        watchdog.cancel()
         if process.poll() is None:
             process.kill()
             process.wait()
