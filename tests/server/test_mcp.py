@@ -240,6 +240,21 @@ async def test_workers_sharing_state_keys_continue_each_others_forms(
     assert isinstance(done, CallToolResult) and structured(done)["status"] == "ok", done
 
 
+async def test_answers_add_up_over_several_forms(
+    server: Server[Any], service: ToolService, mode: str
+) -> None:
+    user = User({"deal_name": "Big Deal", "stage": "Qualification"}, {"closing_date": "2027-01-15"})
+    async with connect(server, mode, user) as client:
+        result = await client.call_tool("create_deal", {})
+    assert structured(result)["status"] == "ok"
+    first, second = user.forms
+    assert first.requested_schema["required"] == ["deal_name", "stage", "closing_date"]
+    assert second.requested_schema["required"] == ["closing_date"]
+    assert service.backend.sandbox is not None
+    [deal] = service.backend.sandbox.find("Deals", Deal_Name="Big Deal")
+    assert (deal["Stage"], deal["Closing_Date"]) == ("Qualification", "2027-01-15")
+
+
 async def test_2025_needs_input_is_asked_during_the_call(server: Server[Any]) -> None:
     user = User({"company": ""}, {"company": "Second Try"})
     async with connect(server, "legacy", user) as client:
