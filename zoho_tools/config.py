@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 APP_NAME = "zoho-tools"
 CONFIG_ENV = "ZOHO_TOOLS_CONFIG"
+#: The shortest secret that may seal MCP ``requestState`` (the SDK's own floor).
+MIN_STATE_KEY_BYTES = 32
 
 
 def config_dir() -> Path:
@@ -72,6 +74,17 @@ class Settings(BaseSettings):
     retry_budget: float = Field(6.0, ge=0, description="total seconds spent retrying a call")
     time_zone: str = Field("UTC", description="IANA time zone for dates said by the caller")
     country: str = Field("US", description="default country for phone numbers (ISO code)")
+    mcp_token: SecretStr | None = Field(
+        None, description="bearer token MCP clients must send to the HTTP endpoint"
+    )
+    mcp_state_keys: SecretStr | None = Field(
+        None,
+        description="comma-separated secrets (32+ bytes each) sealing MCP requestState; "
+        "the first seals, all unseal; the same on every worker",
+    )
+    mcp_allowed_hosts: str = Field(
+        "", description="comma-separated Host names the MCP HTTP endpoint answers besides loopback"
+    )
 
     @field_validator("region")
     @classmethod
@@ -110,6 +123,25 @@ class Settings(BaseSettings):
     def accounts_server(self) -> str:
         """Where OAuth starts: ``accounts_url`` if set, else the region's accounts server."""
         return self.accounts_url or self.zoho_region.accounts_url
+
+    def state_keys(self) -> list[str]:
+        """The configured ``mcp_state_keys``, first the one that seals. Raises
+        :class:`ValueError` naming the setting (never a key) when one is shorter than 32 bytes."""
+        if self.mcp_state_keys is None:
+            return []
+        keys = [k.strip() for k in self.mcp_state_keys.get_secret_value().split(",") if k.strip()]
+        for index, key in enumerate(keys, 1):
+            if len(key.encode()) < MIN_STATE_KEY_BYTES:
+                raise ValueError(
+                    f"ZOHO_TOOLS_MCP_STATE_KEYS: key {index} is shorter than "
+                    f"{MIN_STATE_KEY_BYTES} bytes; generate one with "
+                    '`python -c "import secrets; print(secrets.token_hex(32))"`'
+                )
+        return keys
+
+    def allowed_hosts(self) -> list[str]:
+        """The configured ``mcp_allowed_hosts`` as a list."""
+        return [h.strip() for h in self.mcp_allowed_hosts.split(",") if h.strip()]
 
     def client_credentials(self) -> tuple[str, str] | None:
         """``(client_id, client_secret)`` when both are configured."""

@@ -18,9 +18,9 @@ never comes back whole) and record lists were already trimmed by the results mod
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from zoho_tools.orchestrator import (
     NeedsConfirmation,
@@ -47,6 +47,27 @@ ReplyStatus = Literal[
 INTERNAL_ERROR = "INTERNAL_ERROR"
 #: The longest string a reply carries; longer ones are cut with an ellipsis.
 MAX_STRING_CHARS = 500
+
+
+def reply_schema() -> dict[str, Any]:
+    """The JSON Schema every reply's ``structured`` object satisfies (MCP's ``outputSchema``).
+
+    Only what holds for every status is typed; the rest is described, so no reply can fail a
+    client's validation of it."""
+    text = {"type": "string"}
+    return {
+        "type": "object",
+        "properties": {
+            "status": {"type": "string", "enum": list(get_args(ReplyStatus))},
+            "message": text,
+            "hint": text,
+            "instruction": {**text, "description": "What to do next."},
+            "summary": {**text, "description": "What to read back before confirming."},
+            "missing": {"type": "array", "items": text, "description": "Fields to ask for."},
+            "data": {"description": "The records found, or what was written."},
+        },
+        "required": ["status"],
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +125,44 @@ def internal_error(action: str) -> ToolReply:
             "hint": "Do not repeat it now. Tell the caller a colleague will follow up.",
         },
         is_error=True,
+    )
+
+
+def declined(action: str, *, missing: Sequence[str] = (), summary: str | None = None) -> ToolReply:
+    """The reply when the user turned down a form (an MCP elicitation) asking for the
+    ``missing`` fields of ``action``, or for confirming its ``summary``: nothing was sent."""
+    shown: dict[str, Any]
+    if summary is not None:
+        shown = {"status": "needs_confirmation", "summary": summary}
+    else:
+        shown = {"status": "needs_input", "missing": list(missing)}
+    shown["declined"] = True
+    shown["instruction"] = (
+        f"The user declined this in the form, so {action} was not done. Do not call it again "
+        "unless they ask for it."
+    )
+    return ToolReply.of(action, shown, is_error=False)
+
+
+def standalone(reply: ToolReply) -> ToolReply:
+    """``reply`` for a request that named no conversation, so that nothing is kept for the next
+    call: asking for a field or a confirmation must say so (the usual instruction promises the
+    values given so far are kept). Any other reply is returned as it is."""
+    if reply.status == "needs_input":
+        instruction = (
+            "Ask the caller for this now; never guess or invent it. This server keeps nothing "
+            f"between requests that carry no conversation id, so call {reply.action} again with "
+            "every value, the earlier ones and the new."
+        )
+    elif reply.status == "needs_confirmation":
+        instruction = (
+            "This server cannot take a confirmation for a request that carries no conversation "
+            "id; tell the caller it cannot be done here."
+        )
+    else:
+        return reply
+    return ToolReply.of(
+        reply.action, {**reply.structured, "instruction": instruction}, is_error=False
     )
 
 

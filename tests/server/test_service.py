@@ -4,20 +4,9 @@ and a retried tool-call id answered from its first reply without running twice."
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 
-import pytest
-
-from zoho_tools.config import load_settings
 from zoho_tools.orchestrator import ToolCall
-from zoho_tools.server.service import ToolService, load_service
-
-
-@pytest.fixture
-async def service() -> AsyncIterator[ToolService]:
-    service = load_service(load_settings(), notice=lambda _: None)
-    yield service
-    await service.aclose()
+from zoho_tools.server.service import ToolService
 
 
 def case(subject: str | None, call_id: str) -> ToolCall:

@@ -21,10 +21,11 @@ def _register() -> None:
     from zoho_tools.cli.chat import chat
     from zoho_tools.cli.connect import connect, disconnect, status
     from zoho_tools.cli.demo import demo
+    from zoho_tools.cli.mcp import mcp
     from zoho_tools.cli.sandbox import sandbox
     from zoho_tools.cli.tools import tools
 
-    for command in (demo, chat, tools, sandbox, connect, status, disconnect):
+    for command in (demo, chat, tools, sandbox, connect, status, disconnect, mcp):
         main.add_command(command)
 
 
