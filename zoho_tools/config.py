@@ -72,6 +72,22 @@ class Settings(BaseSettings):
     retry_budget: float = Field(6.0, ge=0, description="total seconds spent retrying a call")
     time_zone: str = Field("UTC", description="IANA time zone for dates said by the caller")
     country: str = Field("US", description="default country for phone numbers (ISO code)")
+    vapi_secret: SecretStr | None = Field(
+        None, description="Vapi server credential: bearer token, X-Vapi-Secret or HMAC secret"
+    )
+    retell_api_key: SecretStr | None = Field(
+        None, description="Retell API key (with the webhook badge) that signs Retell's requests"
+    )
+    elevenlabs_secret: SecretStr | None = Field(
+        None, description="secret ElevenLabs server tools send as a header"
+    )
+    voice_budget: float = Field(
+        12.0,
+        gt=0,
+        le=300,
+        description="seconds a voice webhook may take before answering 'still processing' "
+        "(below Vapi's 20-second default timeout)",
+    )
 
     @field_validator("region")
     @classmethod

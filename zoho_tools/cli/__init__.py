@@ -22,9 +22,10 @@ def _register() -> None:
     from zoho_tools.cli.connect import connect, disconnect, status
     from zoho_tools.cli.demo import demo
     from zoho_tools.cli.sandbox import sandbox
+    from zoho_tools.cli.serve import serve
     from zoho_tools.cli.tools import tools
 
-    for command in (demo, chat, tools, sandbox, connect, status, disconnect):
+    for command in (demo, chat, tools, sandbox, serve, connect, status, disconnect):
         main.add_command(command)
 
 
