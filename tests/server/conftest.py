@@ -94,8 +94,11 @@ def gate(sb: Sandbox) -> Gate:
 
 
 @pytest.fixture
-def service(sb: Sandbox, gate: Gate) -> ToolService:
-    return sandbox_service(sb, gate=gate, log_calls=True)
+async def service(sb: Sandbox, gate: Gate) -> AsyncIterator[ToolService]:
+    """A service whose employee logs calls; closed after the test (again, if an app did)."""
+    service = sandbox_service(sb, gate=gate, log_calls=True)
+    yield service
+    await service.aclose()
 
 
 def all_verifiers(clock: Clock) -> dict[str, Verifier | None]:

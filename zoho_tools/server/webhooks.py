@@ -28,6 +28,7 @@ the model's arguments.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
@@ -98,7 +99,7 @@ class Turn:
     answer: Answer
 
 
-Reader = Callable[[Any, Request, "ToolService"], Turn]
+Reader = Callable[[Any, bytes, Request, "ToolService"], Turn]
 
 
 @dataclass
@@ -213,7 +214,7 @@ async def _serve(request: Request, platform: str, read: Reader, state: _App) -> 
         return _refused(401, "unauthorized")
     try:
         payload = json.loads(body) if body.strip() else None
-        turn = read(payload, request, state.service)
+        turn = read(payload, body, request, state.service)
     except (ValueError, RecursionError) as exc:
         # BadRequest, malformed JSON or JSON nested too deep to parse.
         reason = str(exc) if isinstance(exc, BadRequest) else "the body is not valid JSON"
@@ -256,7 +257,7 @@ def _json(text: str) -> Response:
 # --- Vapi -----------------------------------------------------------------------------------------
 
 
-def read_vapi(payload: Any, request: Request, service: ToolService) -> Turn:
+def read_vapi(payload: Any, body: bytes, request: Request, service: ToolService) -> Turn:
     """A Vapi server message (``{"message": {...}}``) as a turn."""
     message = _mapping(_mapping(payload, "the body").get("message"), "message")
     call = _field(message, "call")
@@ -340,21 +341,27 @@ def _call_log(
 # --- Retell ---------------------------------------------------------------------------------------
 
 
-def read_retell(payload: Any, request: Request, service: ToolService) -> Turn:
-    """A Retell custom function call as a turn of one call."""
-    body = _mapping(payload, "the body")
-    call = _field(body, "call")
-    name = body.get("name")
+def read_retell(payload: Any, body: bytes, request: Request, service: ToolService) -> Turn:
+    """A Retell custom function call as a turn of one call.
+
+    Retell sends no tool-call id, and retries a request that timed out (``max_retry``) with the
+    same body, which carries the transcript so far: the body's digest serves as the id, so a
+    retry is answered from the first reply while the same call made later (after more was said)
+    runs again."""
+    fields = _mapping(payload, "the body")
+    call = _field(fields, "call")
+    name = fields.get("name")
     if not isinstance(name, str):
         raise BadRequest("name must be the function's name")
-    if "args" in body:
-        arguments = body["args"]
+    if "args" in fields:
+        arguments = fields["args"]
     else:  # args_at_root: the arguments beside name and call
-        arguments = {k: v for k, v in body.items() if k not in ("name", "call")}
+        arguments = {k: v for k, v in fields.items() if k not in ("name", "call")}
     outbound = call.get("direction") == "outbound"
     caller = _text(call.get("to_number" if outbound else "from_number"))
     key, variables = _conversation("retell", _text(call.get("call_id")), caller)
-    return Turn(key, [ToolCall(name, arguments)], variables, _single)
+    delivery = "body:" + hashlib.sha256(body).hexdigest()[:32]
+    return Turn(key, [ToolCall(name, arguments, delivery)], variables, _single)
 
 
 def _single(calls: Sequence[ToolCall], replies: Sequence[ToolReply]) -> Response:
@@ -365,7 +372,7 @@ def _single(calls: Sequence[ToolCall], replies: Sequence[ToolReply]) -> Response
 # --- ElevenLabs -----------------------------------------------------------------------------------
 
 
-def read_elevenlabs(payload: Any, request: Request, service: ToolService) -> Turn:
+def read_elevenlabs(payload: Any, body: bytes, request: Request, service: ToolService) -> Turn:
     """An ElevenLabs server tool call (the action in the path) as a turn of one call."""
     arguments = dict(_mapping({} if payload is None else payload, "the body"))
     # Popped whatever the headers say, so they never reach the action as unknown fields.
