@@ -4,9 +4,9 @@ with a 500 or a crash, and a refused request runs nothing."""
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
