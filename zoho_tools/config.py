@@ -89,6 +89,14 @@ class Settings(BaseSettings):
         "(below Vapi's 20-second default timeout)",
     )
 
+    @field_validator("vapi_secret", "retell_api_key", "elevenlabs_secret")
+    @classmethod
+    def _not_blank(cls, value: SecretStr | None) -> SecretStr | None:
+        # An empty secret (``export ZOHO_TOOLS_VAPI_SECRET=``) is a mistake, not "no secret".
+        if value is not None and not value.get_secret_value().strip():
+            raise ValueError("must not be empty; unset it to configure no secret")
+        return value
+
     @field_validator("region")
     @classmethod
     def _known_region(cls, value: str) -> str:

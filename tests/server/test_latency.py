@@ -110,3 +110,23 @@ async def test_shutting_down_waits_for_a_running_write(
 async def test_a_budget_must_be_positive(service: ToolService) -> None:
     with pytest.raises(ValueError, match="positive"):
         BudgetedRunner(service, 0)
+
+
+async def test_a_request_that_goes_away_leaves_its_outcome_for_the_next(
+    service: ToolService, sb: Sandbox, gate: Gate
+) -> None:
+    runner = BudgetedRunner(service, 30)
+    gate.open.clear()
+    request = asyncio.create_task(
+        runner.run("k", [ToolCall("create_case", {"subject": "Hung up"}, "t1")], {})
+    )
+    await until(lambda: gate.waiting == 1)
+    request.cancel()  # the platform hung up
+    with pytest.raises(asyncio.CancelledError):
+        await request
+    gate.open.set()
+    (found,) = await runner.run("k", [ToolCall("search_case", {"query": "Hung up"}, "t2")], {})
+    (earlier,) = found.structured["earlier"]
+    assert earlier["action"] == "create_case" and earlier["status"] == "ok"
+    assert found.structured["data"][0]["id"] == earlier["data"]["id"]
+    await runner.aclose()

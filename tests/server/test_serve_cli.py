@@ -225,3 +225,10 @@ def test_serve_with_workers(serve: Callable[..., Served]) -> None:
         vapi = http.post("/vapi", content=encoded(payload), headers={"x-vapi-secret": VAPI_SECRET})
         assert vapi.status_code == 200 and "results" in vapi.json()
     stop(served)
+
+
+def test_an_empty_secret_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZOHO_TOOLS_VAPI_SECRET", " ")
+    code, output = run("--host", "0.0.0.0")
+    line = one_line_error(output)
+    assert code == 1 and "vapi_secret" in line and "empty" in line

@@ -288,3 +288,40 @@ async def test_no_call_is_logged_unless_the_employee_asks(sb: Sandbox, wall: Clo
     async with serving(app) as client:
         response = await post(client, vapi_end_of_call("call-12"))
     assert response.status_code == 200 and len(sb.find("Calls")) == calls
+
+
+@pytest.mark.parametrize(
+    ("change", "subject", "kind", "duration"),
+    [
+        ({}, f"Inbound call from {CALLER}", "Inbound", "03:25"),
+        ({"durationSeconds": 61.4}, f"Inbound call from {CALLER}", "Inbound", "01:01"),
+        (
+            {"call": {"type": "outboundPhoneCall"}},
+            f"Outbound call to {CALLER}",
+            "Outbound",
+            "03:25",
+        ),
+        (
+            {"endedReason": "customer-did-not-answer"},
+            f"Missed call from {CALLER}",
+            "Missed",
+            "03:25",
+        ),
+    ],
+    ids=["inbound", "vapi-duration", "outbound", "unanswered"],
+)
+async def test_the_logged_call_follows_the_report(
+    client: httpx.AsyncClient,
+    sb: Sandbox,
+    change: dict[str, Any],
+    subject: str,
+    kind: str,
+    duration: str,
+) -> None:
+    report = vapi_end_of_call("call-20", summary="Checked the order.")
+    message = report["message"]
+    for name, value in change.items():
+        message[name] = {**message[name], **value} if isinstance(value, dict) else value
+    assert (await post(client, report)).status_code == 200
+    (call,) = [c for c in sb.find("Calls") if c.get("Description") == "Checked the order."]
+    assert (call["Subject"], call["Call_Type"], call["Call_Duration"]) == (subject, kind, duration)

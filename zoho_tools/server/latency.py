@@ -81,12 +81,22 @@ class BudgetedRunner:
             # Shielded: neither the budget nor a platform hanging up cancels the turn itself.
             replies = await asyncio.wait_for(asyncio.shield(task), self.budget)
         except TimeoutError:
-            overrun = _Overrun(tuple(calls), task)
-            task.add_done_callback(lambda _: self._finished(overrun))
-            self._overruns.setdefault(key, []).append(overrun)
+            self._overran(key, calls, task)
             logger.warning("a turn of %s overran %.1f s; it goes on", key, self.budget)
             return [still_running(_action(call)) for call in calls]
+        except asyncio.CancelledError:
+            # The request went away (the platform hung up): the turn goes on all the same.
+            self._overran(key, calls, task)
+            raise
         return self._with_earlier(key, calls, replies)
+
+    def _overran(
+        self, key: str, calls: Sequence[ToolCall], task: asyncio.Task[list[ToolReply]]
+    ) -> None:
+        """Keep ``task``'s outcome for the next request of ``key``."""
+        overrun = _Overrun(tuple(calls), task)
+        task.add_done_callback(lambda _: self._finished(overrun))
+        self._overruns.setdefault(key, []).append(overrun)
 
     def _finished(self, overrun: _Overrun) -> None:
         overrun.finished = self._clock()
