@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 
 APP_NAME = "zoho-tools"
 CONFIG_ENV = "ZOHO_TOOLS_CONFIG"
+#: Seconds a voice webhook may take: below Vapi's 20-second default server timeout, with room
+#: for the platform's own hops.
+DEFAULT_VOICE_BUDGET = 12.0
 
 
 def config_dir() -> Path:
@@ -82,7 +85,7 @@ class Settings(BaseSettings):
         None, description="secret ElevenLabs server tools send as a header"
     )
     voice_budget: float = Field(
-        12.0,
+        DEFAULT_VOICE_BUDGET,
         gt=0,
         le=300,
         description="seconds a voice webhook may take before answering 'still processing' "

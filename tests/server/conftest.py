@@ -200,7 +200,10 @@ def vapi_tool_calls(
             "toolWithToolCallList": [
                 {
                     "type": "function",
-                    "function": {"name": call["function"]["name"], "parameters": {}},
+                    "function": {
+                        "name": call["function"]["name"],
+                        "parameters": {"type": "object", "properties": {}},
+                    },
                     "server": {"url": "https://example.invalid/vapi"},
                     "toolCall": call,
                 }

@@ -44,6 +44,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from zoho_tools.config import DEFAULT_VOICE_BUDGET
 from zoho_tools.orchestrator import ToolCall
 from zoho_tools.replies import ToolReply, internal_error
 from zoho_tools.server.latency import BudgetedRunner
@@ -116,9 +117,8 @@ def create_app(
     *,
     verifiers: Mapping[str, Verifier | None] | None = None,
     require_auth: bool = False,
-    budget: float = 12.0,
+    budget: float = DEFAULT_VOICE_BUDGET,
     mcp_app: ASGIApp | None = None,
-    runner: BudgetedRunner | None = None,
 ) -> Starlette:
     """The webhook app for ``service`` (see the module docstring). It owns ``service`` and
     closes it on shutdown.
@@ -131,7 +131,7 @@ def create_app(
     """
     state = _App(
         service=service,
-        runner=runner or BudgetedRunner(service, budget),
+        runner=BudgetedRunner(service, budget),
         verifiers=dict(verifiers or {}),
         require_auth=require_auth,
     )
