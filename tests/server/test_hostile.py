@@ -19,7 +19,7 @@ from zoho_tools.sandbox import Sandbox
 from zoho_tools.server.webhooks import MAX_BODY_BYTES, create_app
 
 ANSWERS = {200, 400, 413}
-EXAMPLES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+EXAMPLES = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 json_values = st.recursive(
     st.none()

@@ -127,7 +127,7 @@ class Served:
 def serve(tmp_path: Path) -> Iterator[Callable[..., Served]]:
     started: list[subprocess.Popen[str]] = []
 
-    def start(*args: str) -> Served:
+    def start(*args: str, env: dict[str, str] | None = None) -> Served:
         port = free_port()
         employee = tmp_path / "ava.yaml"
         employee.write_text("name: Ava\nlog_calls: true\n")
@@ -136,6 +136,7 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., Served]]:
             "ZOHO_TOOLS_CONFIG": str(tmp_path / "config.toml"),
             "ZOHO_TOOLS_VAPI_SECRET": VAPI_SECRET,
             "ZOHO_TOOLS_RETELL_API_KEY": RETELL_KEY,
+            **(env or {}),
         }
         command = [sys.executable, "-c", "from zoho_tools.cli import main; main()", "serve"]
         process = subprocess.Popen(
@@ -232,3 +233,38 @@ def test_an_empty_secret_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     code, output = run("--host", "0.0.0.0")
     line = one_line_error(output)
     assert code == 1 and "vapi_secret" in line and "empty" in line
+
+
+def test_serve_with_org_talks_to_the_connected_org(
+    serve: Callable[..., Served], tmp_path: Path
+) -> None:
+    """``--org`` end to end: the org is a sandbox served on loopback that ``zoho-tools connect``
+    would have stored tokens for."""
+    from zoho_tools.auth.store import FileTokenStore
+    from zoho_tools.auth.tokens import TokenSet
+    from zoho_tools.sandbox import Sandbox
+
+    org = Sandbox(seed="demo")
+    with org.serve() as server:
+        token = TokenSet.from_response(
+            {**org.issue_token(), "api_domain": server.url},
+            accounts_server=server.url,
+            now=time.time(),
+        )
+        tokens = tmp_path / "tokens.json"
+        FileTokenStore(tokens).save(token)
+        env = {
+            "ZOHO_TOOLS_TOKEN_STORE": str(tokens),
+            "ZOHO_TOOLS_CLIENT_ID": Sandbox.DEMO_CLIENT_ID,
+            "ZOHO_TOOLS_CLIENT_SECRET": Sandbox.DEMO_CLIENT_SECRET,
+        }
+        served = serve("--org", env=env)
+        cases = len(org.find("Cases"))
+        body = encoded(retell_function("call_1", "create_case", {"subject": "From the org run"}))
+        with httpx.Client(base_url=served.base, timeout=10) as http:
+            made = http.post("/retell", content=body, headers=retell_signed(body)).json()
+        assert made["status"] == "ok", made
+        assert len(org.find("Cases")) == cases + 1
+        out, err = stop(served)
+    assert "embedded sandbox" not in out + err
+    assert token.access_token not in out + err and str(token.refresh_token) not in out + err
