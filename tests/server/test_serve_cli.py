@@ -72,7 +72,19 @@ def test_a_bad_employee_file_is_one_line(tmp_path: Path) -> None:
     employee.write_text("actions: [search_contact]\nlog_calls: true\n")
     code, output = run("--employee", str(employee))
     line = one_line_error(output)
-    assert code == 1 and "--employee" in line and "log_call" in line
+    assert code == 1 and f"--employee {employee}:" in line and "add it to actions" in line
+    employee.write_text("actions: [search_contact\n")
+    code, output = run("--employee", str(employee))
+    line = one_line_error(output)
+    assert code == 1 and line.count(str(employee)) == 1 and "not valid YAML" in line
+
+
+def test_a_bad_custom_actions_file_is_one_line(tmp_path: Path) -> None:
+    custom = tmp_path / "custom.toml"
+    custom.write_text("this is not toml")
+    code, output = run("--custom", str(custom))
+    line = one_line_error(output)
+    assert code == 1 and line.startswith("Error: --custom") and str(custom) in line
 
 
 def test_a_missing_employee_file_is_a_usage_error(tmp_path: Path) -> None:

@@ -147,9 +147,9 @@ def _load(opts: ServeOptions, settings: Settings, *, notice: Callable[[str], Any
             "--org to use the sandbox"
         ) from None
     except CustomActionError as exc:
-        raise click.ClickException(f"--custom {opts.custom_file}: {exc}") from None
+        raise click.ClickException(_about("--custom", opts.custom_file, exc)) from None
     except EmployeeError as exc:
-        raise click.ClickException(f"--employee: {exc}") from None
+        raise click.ClickException(_about("--employee", opts.employee_file, exc)) from None
     except ValueError as exc:
         raise click.ClickException(
             f"--time-zone: {exc}; give an IANA name such as Europe/Paris"
@@ -200,6 +200,13 @@ def _check_port(host: str, port: int) -> None:
                 f"--host {host} --port {port}: cannot listen there ({exc.strerror}); "
                 "choose another --port or --host"
             ) from None
+
+
+def _about(flag: str, path: str | None, error: Exception) -> str:
+    """``error`` on one line, prefixed with the flag, and with the file unless the message
+    names it (a YAML parser's message spans several lines, with a caret under the fault)."""
+    message = " ".join(str(error).split())
+    return f"{flag}: {message}" if path is None or path in message else f"{flag} {path}: {message}"
 
 
 def _is_loopback(host: str) -> bool:
