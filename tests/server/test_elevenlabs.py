@@ -105,3 +105,9 @@ async def test_an_empty_body_is_an_action_without_arguments(client: httpx.AsyncC
         "/elevenlabs/search_contact", headers={**AUTH, "x-caller-id": CALLER}
     )
     assert response.status_code == 200 and response.json()["status"] == "ok"
+
+
+async def test_an_unresolved_dynamic_variable_is_no_caller(client: httpx.AsyncClient) -> None:
+    # A web call has no caller number: the variable may arrive as its own template.
+    reply = await tool(client, "search_contact", {}, **{"x-caller-id": "{{system__caller_id}}"})
+    assert reply["status"] == "needs_input"

@@ -376,13 +376,20 @@ def read_elevenlabs(payload: Any, body: bytes, request: Request, service: ToolSe
     """An ElevenLabs server tool call (the action in the path) as a turn of one call."""
     arguments = dict(_mapping({} if payload is None else payload, "the body"))
     # Popped whatever the headers say, so they never reach the action as unknown fields.
-    caller = _text(arguments.pop("system__caller_id", None))
-    conversation = _text(arguments.pop("system__conversation_id", None))
-    caller = _text(request.headers.get("x-caller-id")) or caller
-    conversation = _text(request.headers.get("x-conversation-id")) or conversation
+    caller = _dynamic(arguments.pop("system__caller_id", None))
+    conversation = _dynamic(arguments.pop("system__conversation_id", None))
+    caller = _dynamic(request.headers.get("x-caller-id")) or caller
+    conversation = _dynamic(request.headers.get("x-conversation-id")) or conversation
     key, variables = _conversation("elevenlabs", conversation, caller)
     action = request.path_params["action"]
     return Turn(key, [ToolCall(action, arguments)], variables, _single)
+
+
+def _dynamic(value: Any) -> str | None:
+    """A dynamic variable's value; None when absent or left unresolved (``{{system__caller_id}}``
+    on a web call, which has no caller number)."""
+    text = _text(value)
+    return None if text is None or "{{" in text else text
 
 
 # --- reading untrusted JSON -----------------------------------------------------------------------
