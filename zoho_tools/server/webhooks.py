@@ -213,7 +213,7 @@ async def _serve(request: Request, platform: str, read: Reader, state: _App) -> 
         logger.warning("refused a %s request with a missing or wrong signature", platform)
         return _refused(401, "unauthorized")
     try:
-        payload = json.loads(body) if body.strip() else None
+        payload = json.loads(body, parse_constant=_no_constant) if body.strip() else None
         turn = read(payload, body, request, state.service)
     except (ValueError, RecursionError) as exc:
         # BadRequest, malformed JSON or JSON nested too deep to parse.
@@ -228,6 +228,11 @@ async def _serve(request: Request, platform: str, read: Reader, state: _App) -> 
         logger.exception("a %s turn of %s failed", platform, turn.key)
         replies = [internal_error(str(call.name)[:64]) for call in turn.calls]
     return turn.answer(turn.calls, replies)
+
+
+def _no_constant(name: str) -> Any:
+    """Refuses ``NaN`` and ``Infinity``, which Python's parser accepts and JSON does not."""
+    raise ValueError(f"{name} is not JSON")
 
 
 async def _body(request: Request) -> bytes | None:
@@ -318,7 +323,7 @@ def _call_log(
     if not isinstance(seconds, int | float) or isinstance(seconds, bool):
         seconds = (ended - started).total_seconds() if started and ended else None
     outbound = call.get("type") == "outboundPhoneCall"
-    if message.get("endedReason") in _UNANSWERED:
+    if _text(message.get("endedReason")) in _UNANSWERED:
         kind = "Missed"
     else:
         kind = "Outbound" if outbound else "Inbound"
