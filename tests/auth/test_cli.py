@@ -232,5 +232,6 @@ def test_invalid_configuration_is_reported_without_values(
     monkeypatch.setenv("ZOHO_TOOLS_REQUEST_TIMEOUT", "soon-SECRET")
     result = invoke("status")
     assert result.exit_code == 1
-    assert "invalid configuration: request_timeout" in result.output
+    assert "invalid configuration (" in result.output
+    assert "request_timeout: Input should be a valid number" in result.output
     assert "soon-SECRET" not in result.output

@@ -101,6 +101,17 @@ class FileTokenStore:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return None
+        except IsADirectoryError:
+            raise TokenStoreError(
+                f"the token path {self.path} is a directory; set token_store (or "
+                "ZOHO_TOOLS_TOKEN_STORE) to a file path"
+            ) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+            raise TokenStoreError(
+                f"cannot read the token file {self.path} ({reason}); fix its permissions, or "
+                "delete it and run `zoho-tools connect` again"
+            ) from None
         try:
             data = json.loads(text)
             if data.get("format") != _FORMAT:
