@@ -67,10 +67,13 @@ def read_document(path: str | Path, *, accept: Iterable[str]) -> Any:
 
 def describe_validation(exc: ValidationError) -> str:
     """``loc: message; ...`` for every error, without input values or documentation links."""
-    return "; ".join(
-        f"{'.'.join(map(str, e['loc'])) or 'file'}: {e['msg']}"
-        for e in exc.errors(include_input=False, include_url=False)
-    )
+    problems = []
+    for error in exc.errors(include_input=False, include_url=False):
+        # "Value error, " is how pydantic wraps a validator's own message: noise to a user.
+        message = error["msg"].removeprefix("Value error, ")
+        where = ".".join(map(str, error["loc"]))
+        problems.append(f"{where}: {message}" if where else message)
+    return "; ".join(problems)
 
 
 def _parse(kind: str, text: str) -> Any:

@@ -89,21 +89,39 @@ class Collection(MutableMapping[str, Any]):
         return key in self._items
 
 
+class StoreError(ValueError):
+    """The store's file cannot be used (missing folder, not SQLite, unreadable); the message
+    names the file."""
+
+
 class Store:
-    """All sandbox state, in ``path`` (a SQLite file) or in memory when ``path`` is None."""
+    """All sandbox state, in ``path`` (a SQLite file) or in memory when ``path`` is None.
+
+    Raises:
+        StoreError: ``path`` cannot be opened or created as a SQLite store.
+    """
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = os.fspath(path) if path is not None else ":memory:"
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        if self.path != ":memory:":
-            # WAL + NORMAL: durable enough for a simulator, and a commit costs no fsync.
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(_SCHEMA)
-        self._depth = 0
-        self._dirty = False  # whether the open transaction wrote anything
-        self._collections: dict[str, Collection] = {}
-        self._load()
+        if self.path != ":memory:" and not os.path.isdir(os.path.dirname(self.path) or "."):
+            folder = os.path.dirname(self.path)
+            raise StoreError(f"{self.path}: the folder {folder} does not exist; create it first")
+        try:
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            if self.path != ":memory:":
+                # WAL + NORMAL: durable enough for a simulator, and a commit costs no fsync.
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(_SCHEMA)
+            self._depth = 0
+            self._dirty = False  # whether the open transaction wrote anything
+            self._collections: dict[str, Collection] = {}
+            self._load()
+        except (sqlite3.Error, ValueError) as exc:
+            raise StoreError(
+                f"{self.path}: cannot be used as sandbox data ({exc}); give a new file name "
+                "or a file an earlier `sandbox serve --data` wrote"
+            ) from None
 
     def collection(self, name: str) -> Collection:
         """The collection called ``name`` (created empty on first use)."""
