@@ -14,7 +14,7 @@ from typing import Protocol, runtime_checkable
 
 from filelock import FileLock
 
-from zoho_tools.auth.tokens import TokenSet
+from zoho_tools.auth.tokens import InvalidTokenData, TokenSet
 
 _FORMAT = "zoho-tools/tokens"
 _VERSION = 1
@@ -119,8 +119,9 @@ class FileTokenStore:
             return TokenSet.from_dict(data["token"])
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             # No exception chaining: the parser's message could quote the file's content.
+            reason = str(exc) if isinstance(exc, InvalidTokenData) else type(exc).__name__
             raise TokenStoreError(
-                f"cannot read the token file {self.path} ({type(exc).__name__}); "
+                f"cannot read the token file {self.path} ({reason}); "
                 "delete it and run `zoho-tools connect` again"
             ) from None
 
