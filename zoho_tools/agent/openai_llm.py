@@ -98,8 +98,9 @@ def describe_model_error(exc: BaseException) -> str | None:
     if isinstance(exc, openai.APITimeoutError):
         return "the model API did not answer in time; say that again, or try later"
     if isinstance(exc, openai.APIConnectionError):
+        url = exc.request.url
         return (
-            f"cannot reach the model API at {exc.request.url.copy_with(query=None)}; "
+            f"cannot reach the model API at {url.scheme}://{url.netloc.decode()}; "
             "check --base-url / OPENAI_BASE_URL and that the server is running"
         )
     if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):

@@ -90,7 +90,7 @@ class ChatSession:
             # Nothing answered this line: forget it, so that saying it again is a clean retry.
             if len(messages) == before + 1 and messages[-1].get("role") == "user":
                 del messages[before:]
-            self.console.print(f"[red]Not answered:[/] {problem}", markup=True, highlight=False)
+            self.console.print(f"[red]Not answered:[/] {problem}", soft_wrap=True)
             return
         if reply.stopped:
             self.console.print("[yellow](the agent made too many tool calls and was stopped)[/]")
