@@ -204,3 +204,15 @@ def test_stopping_closes_idle_connections_at_once(sb: Sandbox) -> None:
     idle.settimeout(5)
     assert idle.recv(10) == b""
     idle.close()
+
+
+def test_head_is_answered_without_a_body(sb: Sandbox, server: SandboxServer, token: str) -> None:
+    auth = {"Authorization": f"Zoho-oauthtoken {token}"}
+    with httpx.Client(transport=sb.transport(), base_url=sb.base_url, headers=auth) as local:
+        expected = local.head(f"{API}/users")  # what the API answers, with its body
+    with httpx.Client(base_url=server.url, headers=auth) as client:
+        head = client.head(f"{API}/users")
+        get = client.get(f"{API}/users")  # on the same kept-alive connection
+    assert (head.status_code, head.content) == (expected.status_code, b"")
+    assert head.headers["Content-Length"] == str(len(expected.content))
+    assert get.status_code == 200

@@ -188,7 +188,10 @@ class SandboxServer:
             writer.transport.abort()  # a drop fault: close without an answer
             return False
         answer = [(k, v) for k, v in response.headers.items() if k.lower() not in _SKIPPED_HEADERS]
-        await _send(conn, writer, response.status_code, answer, response.content)
+        body = b"" if method == "HEAD" else response.content
+        if method == "HEAD":  # the length of the body a GET would get, without the body
+            answer.append(("Content-Length", str(len(response.content))))
+        await _send(conn, writer, response.status_code, answer, body)
         return conn.our_state is h11.DONE and conn.their_state is h11.DONE
 
     def _stopping_now(self) -> bool:
@@ -290,7 +293,8 @@ async def _send(
     headers: list[tuple[str, str]],
     body: bytes,
 ) -> None:
-    framing = [] if status in (204, 304) else [("Content-Length", str(len(body)))]
+    given = any(name.lower() == "content-length" for name, _ in headers)
+    framing = [] if status in (204, 304) or given else [("Content-Length", str(len(body)))]
     if conn.their_state is not h11.DONE:  # answering before the request was read: close
         framing.append(("Connection", "close"))
     reason = _REASONS.get(status, b"")
