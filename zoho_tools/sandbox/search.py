@@ -52,6 +52,9 @@ Predicate = Callable[[Record], bool]
 
 MAX_CONDITIONS = 10
 MAX_IN_VALUES = 100
+#: Deepest nesting of parentheses in criteria: far beyond what 10 conditions need, and far
+#: below what would exhaust the parser's recursion.
+MAX_NESTING = 32
 
 _ORDERED = (
     "equals",
@@ -125,6 +128,7 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
         self.pos = 0
+        self.depth = 0
 
     def parse(self) -> Node:
         self._skip_spaces()
@@ -161,9 +165,13 @@ class _Parser:
 
     def _term(self) -> Node:
         self._expect("(")
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise invalid_query(f"parentheses nested deeper than {MAX_NESTING} levels")
         self._skip_spaces()
         node = self._expr() if self._peek() == "(" else self._condition(closing=True)
         self._expect(")")
+        self.depth -= 1
         return node
 
     def _condition(self, *, closing: bool) -> Condition:

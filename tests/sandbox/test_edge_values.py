@@ -1,5 +1,5 @@
-"""Dates at the edges of the calendar are a Zoho validation error (400 INVALID_DATA), never an
-internal error from an overflow."""
+"""Values at the edges (dates at the ends of the calendar, criteria nested thousands deep) are a
+Zoho validation error (400), never an internal error from an overflow or a recursion."""
 
 from __future__ import annotations
 
@@ -46,3 +46,11 @@ def test_a_deal_closing_on_the_last_day_is_accepted(client: httpx.Client) -> Non
         },
     )
     assert answer.status_code == 201
+
+
+def test_deeply_nested_criteria_are_an_invalid_query(client: httpx.Client) -> None:
+    criteria = "(" * 3000 + "Last_Name:equals:Smith" + ")" * 3000
+    answer = client.get(f"{API}/Contacts/search", params={"criteria": criteria})
+    assert (answer.status_code, answer.json()["code"]) == (400, "INVALID_QUERY")
+    nested = "(" * 5 + "Last_Name:equals:Smith" + ")" * 5  # redundant, but fine
+    assert client.get(f"{API}/Contacts/search", params={"criteria": nested}).status_code == 200
