@@ -125,8 +125,20 @@ class Settings(BaseSettings):
 
     @field_validator("api_base", "accounts_url")
     @classmethod
-    def _strip_slash(cls, value: str | None) -> str | None:
-        return value.rstrip("/") if value else None
+    def _http_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        from urllib.parse import urlsplit
+
+        try:
+            parts = urlsplit(value)
+            valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+            valid = valid and parts.port != -1  # reading .port checks it is a number
+        except ValueError:
+            valid = False
+        if not valid:
+            raise ValueError(f"{value!r} is not an http(s) URL such as https://accounts.zoho.eu")
+        return value.rstrip("/")
 
     @classmethod
     def settings_customise_sources(
@@ -192,6 +204,10 @@ def load_settings(**overrides: object) -> Settings:
 
     given = {k: v for k, v in overrides.items() if v is not None}
     path = config_file()
+    if path.exists() and not path.is_file():
+        raise ConfigError(
+            f"the config file {path} is not a file; point {CONFIG_ENV} at a TOML file"
+        )
     try:
         return Settings(**given)  # type: ignore[arg-type]
     except tomllib.TOMLDecodeError as exc:

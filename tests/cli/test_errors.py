@@ -70,11 +70,19 @@ def test_a_config_error_never_echoes_the_client_secret(
     assert "987654321" not in line and "input_value" not in line
 
 
+def test_a_config_path_that_is_a_directory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("ZOHO_TOOLS_CONFIG", str(tmp_path))
+    line = error_line(run("status"))
+    assert f"the config file {tmp_path} is not a file" in line
+
+
 @pytest.mark.parametrize(
     ("variable", "value", "expected"),
     [
         ("ZOHO_TOOLS_TIME_ZONE", "Mars/Olympus_Mons", "unknown time zone 'Mars/Olympus_Mons'"),
         ("ZOHO_TOOLS_COUNTRY", "XX", "unknown country code 'XX'"),
+        ("ZOHO_TOOLS_ACCOUNTS_URL", "accounts.zoho.eu", "accounts_url: 'accounts.zoho.eu' is not"),
+        ("ZOHO_TOOLS_API_BASE", "http://127.0.0.1:port", "api_base: 'http://127.0.0.1:port' is"),
     ],
 )
 def test_unknown_time_zone_or_country_in_the_environment(
