@@ -38,8 +38,9 @@ def error_line(result: Result, status: int = 1) -> str:
     assert result.exception is None or isinstance(result.exception, SystemExit)
     errors = [line for line in result.output.splitlines() if line.startswith("Error: ")]
     assert len(errors) == 1, result.output
-    if status == 1:  # a usage error also shows click's usage line and hint
-        assert result.output.strip() == errors[0], result.output
+    assert result.output.strip() == errors[0], result.output
+    if status == 2:  # a misused command line says where to get help
+        assert errors[0].endswith("--help`)")
     return errors[0]
 
 
@@ -295,6 +296,15 @@ def test_an_unexpected_error_is_one_line_without_its_message(
     line = error_line(run("tools", "list"))
     assert "unexpected internal error (RuntimeError)" in line and "ZOHO_TOOLS_DEBUG=1" in line
     assert "SECRET" not in line
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["nope"], ["tools", "show"], ["tools", "export"], ["chat", "--no-such-flag"]],
+    ids=["unknown-command", "missing-argument", "missing-option", "unknown-option"],
+)
+def test_usage_errors_are_one_line_with_status_2(args: list[str]) -> None:
+    error_line(run(*args), status=2)
 
 
 def test_stored_tokens_survive_a_failed_command(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """How every command fails: one line on stderr that names the file or flag and says how to fix
-it, exit status 1 (click's usage errors keep status 2). No traceback reaches a user.
+it, exit status 1, or 2 for a misused command line (click's usage errors, shown in one line
+too, with the command to get help). No traceback reaches a user.
 
 Commands do not catch the package's errors themselves: they let them rise, and the ``main``
 group (:class:`CliGroup`) turns them into a :class:`CommandError`. The package's errors for bad
@@ -12,11 +13,18 @@ could quote anything, a secret included.
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Sequence
 from typing import Any
 
 import click
 
 DEBUG_ENV = "ZOHO_TOOLS_DEBUG"
+
+# click 8.2+ raises this usage error, whose message is the help text, for a bare group.
+_NoArgsIsHelp: type[click.UsageError] = getattr(
+    click.exceptions, "NoArgsIsHelpError", type("_Never", (click.UsageError,), {})
+)
 
 
 def one_line(text: str) -> str:
@@ -67,6 +75,34 @@ def as_command_error(exc: Exception) -> click.ClickException:
 
 class CliGroup(click.Group):
     """The ``zoho-tools`` group: runs a sub-command, and turns what it raises into one line."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        except _NoArgsIsHelp as exc:  # a group run without a command: its help is the answer
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            # click would add the usage line and a hint on lines of their own.
+            command = exc.ctx.command_path if exc.ctx is not None else "zoho-tools"
+            message = one_line(exc.format_message())
+            click.echo(f"Error: {message} (see `{command} --help`)", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
