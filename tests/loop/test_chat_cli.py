@@ -40,6 +40,7 @@ class FakeModel:
     def __init__(self, answers: list[int]) -> None:
         self.answers = answers
         self.requests: list[dict[str, object]] = []
+        self.release = threading.Event()
         model = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -47,6 +48,9 @@ class FakeModel:
                 length = int(self.headers.get("Content-Length") or 0)
                 model.requests.append(json.loads(self.rfile.read(length)))
                 status = model.answers.pop(0) if model.answers else 200
+                if status == 0:  # no answer in time
+                    model.release.wait(10)
+                    return
                 if status == 200:
                     body = f"data: {json.dumps(REPLY)}\n\ndata: [DONE]\n\n".encode()
                     kind = "text/event-stream"
@@ -69,6 +73,7 @@ class FakeModel:
         self.thread.start()
 
     def close(self) -> None:
+        self.release.set()
         self.server.shutdown()
         self.server.server_close()
 
@@ -113,6 +118,18 @@ def test_a_failing_model_is_one_line_and_the_turn_can_be_retried(
     last = model.requests[-1]["messages"]
     assert isinstance(last, list)
     assert [m["content"] for m in last if m["role"] == "user"] == ["Hello"]
+
+
+def test_a_model_that_does_not_answer_in_time(isolated: Path, model: FakeModel) -> None:
+    model.answers = [0, 0, 0]  # the SDK retries a timeout twice
+    result = CliRunner().invoke(
+        main,
+        ["chat", "--base-url", model.url, "--model-timeout", "0.2"],
+        input="Hello\nHello\n/quit\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Not answered: the model API did not answer in time" in result.output
+    assert "Hello from the model." in result.output
 
 
 def test_a_refused_connection_to_the_model(isolated: Path) -> None:

@@ -194,6 +194,14 @@ class ChatSession:
     callback=lambda _ctx, _param, value: _check_time_zone(value),
     help="IANA time zone for dates, e.g. America/New_York (default: configured).",
 )
+@click.option(
+    "--model-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for the model to answer (each attempt).",
+)
 def chat(**options: Any) -> None:
     """Talk to the agent, or run its tools yourself, against the sandbox or your Zoho org."""
     asyncio.run(_main(ChatOptions(**options)))
@@ -237,6 +245,7 @@ class ChatOptions:
     voice: bool
     caller_phone: str
     time_zone: str | None
+    model_timeout: float
 
 
 async def _main(options: ChatOptions) -> None:
@@ -346,7 +355,10 @@ def _build(console: Console, options: ChatOptions) -> tuple[Agent, bool, Any]:
         from zoho_tools.agent.openai_llm import OpenAIChatLLM
 
         client = AsyncOpenAI(
-            base_url=options.base_url, api_key=os.environ.get("OPENAI_API_KEY") or "none"
+            base_url=options.base_url,
+            api_key=os.environ.get("OPENAI_API_KEY") or "none",
+            # The SDK's default waits 10 minutes: a caller's turn must fail sooner than that.
+            timeout=options.model_timeout,
         )
         llm = OpenAIChatLLM(client, options.model)
     else:

@@ -245,14 +245,10 @@ def _http(settings: Settings) -> httpx.AsyncClient:
 
 
 def _run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run ``coro``; its OAuth errors reach the user as one line (``cli.errors``)."""
     import asyncio
 
-    from zoho_tools.auth.errors import OAuthError
-
-    try:
-        return asyncio.run(coro)
-    except OAuthError as exc:
-        raise click.ClickException(str(exc)) from None
+    return asyncio.run(coro)
 
 
 def _describe(token: TokenSet, where: Path, refreshable: bool) -> None:
