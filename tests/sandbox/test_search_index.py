@@ -72,3 +72,26 @@ def test_word_search_matches_within_one_field_only(sb: Sandbox) -> None:
         assert len(found(client, word="lovelace ada")) == 1
         # A word never spans two fields, even with the separator the index uses between them.
         assert found(client, word="ada\x00lovelace") == []
+
+
+def test_word_search_finds_what_a_scan_finds_in_creation_order(sb: Sandbox) -> None:
+    ids = [
+        sb.create("Contacts", {"First_Name": first, "Last_Name": "Wordsworth", "Email": email})[
+            "id"
+        ]
+        for first, email in [
+            ("Anna", "anna@lake.example"),
+            ("Bert", "bert@hill.example"),
+            ("Anneke", "anneke@lake.example"),
+        ]
+    ]
+    with client_for(sb) as client:
+        assert found(client, word="wordsworth ann") == [ids[0], ids[2]]
+        updated = client.put(f"{API}/Contacts/{ids[0]}", json={"data": [{"First_Name": "Zed"}]})
+        assert updated.status_code == 200
+        assert found(client, word="wordsworth ann") == [ids[0], ids[2]]  # anna@ still matches
+        assert found(client, word="zed wordsworth") == [ids[0]]
+        assert found(client, word="lake.example wordsworth") == [ids[0], ids[2]]
+        assert found(client, word="wordsworthanna") == []  # no match across two fields
+        assert client.delete(f"{API}/Contacts/{ids[2]}").status_code == 200
+        assert found(client, word="wordsworth ann") == [ids[0]]
