@@ -70,6 +70,22 @@ def check_time_zone(name: str) -> str:
     return name
 
 
+def check_http_url(value: str, example: str = "https://accounts.zoho.eu") -> str:
+    """``value`` if it is an http(s) URL with a host (and a numeric port, if any), else
+    :class:`ValueError` showing ``example``."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value)
+        # Reading .port raises ValueError when the port is not a number.
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != -1
+    except ValueError:
+        valid = False
+    if not valid:
+        raise ValueError(f"{value!r} is not an http(s) URL such as {example}")
+    return value
+
+
 def check_country(code: str) -> str:
     """``code`` as an upper-case ISO 3166 country code known for phone numbers, else
     :class:`ValueError`."""
@@ -126,19 +142,7 @@ class Settings(BaseSettings):
     @field_validator("api_base", "accounts_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
-        if not value:
-            return None
-        from urllib.parse import urlsplit
-
-        try:
-            parts = urlsplit(value)
-            valid = parts.scheme in ("http", "https") and bool(parts.hostname)
-            valid = valid and parts.port != -1  # reading .port checks it is a number
-        except ValueError:
-            valid = False
-        if not valid:
-            raise ValueError(f"{value!r} is not an http(s) URL such as https://accounts.zoho.eu")
-        return value.rstrip("/")
+        return check_http_url(value).rstrip("/") if value else None
 
     @classmethod
     def settings_customise_sources(

@@ -208,20 +208,12 @@ def chat(**options: Any) -> None:
 
 
 def _check_base_url(value: str | None) -> str | None:
-    from urllib.parse import urlsplit
+    from zoho_tools.config import check_http_url
 
-    if value is None:
-        return None
     try:
-        parts = urlsplit(value)
-        valid = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != -1
-    except ValueError:
-        valid = False
-    if not valid:
-        raise click.BadParameter(
-            f"{value!r} is not an http(s) URL; give one such as http://127.0.0.1:8000/v1"
-        )
-    return value
+        return None if value is None else check_http_url(value, "http://127.0.0.1:8000/v1")
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def _check_time_zone(value: str | None) -> str | None:
