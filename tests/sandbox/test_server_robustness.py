@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+import struct
 from collections.abc import Iterator
 
 import httpx
@@ -146,7 +147,8 @@ def test_a_client_hanging_up_mid_answer_leaves_no_traceback(
     ).encode() * 20
     for _ in range(5):
         conn = socket.create_connection(("127.0.0.1", server.port))
-        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        # Linger on, timeout 0: closing resets the connection, as a killed client does.
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         conn.sendall(raw)
         conn.close()  # a reset while the server is still answering
     assert httpx.get(f"{server.url}{API}/users").status_code == 401  # still serving
