@@ -1,0 +1,70 @@
+"""Our tools in the OpenAI Agents SDK's own ``Runner`` (Chat Completions mocked by respx)."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import respx
+
+from tests.loop.test_openai_llm import BASE, COMPLETIONS, completion, tool_call
+from zoho_tools.adapters import export
+from zoho_tools.agent.loop import Event, ToolEvent
+from zoho_tools.integrations import ToolSession
+
+from .conftest import CALLER
+
+
+@respx.mock
+async def test_the_runner_calls_our_tools_and_the_model_reads_our_reply_text(
+    session: ToolSession, events: list[Event]
+) -> None:
+    from agents import Agent, OpenAIChatCompletionsModel, RunConfig, Runner
+    from openai import AsyncOpenAI
+
+    from zoho_tools.integrations.openai_agents import openai_agents_tools
+
+    session.conversation.variables["caller_phone"] = CALLER
+    route = respx.post(COMPLETIONS).mock(
+        side_effect=[
+            httpx.Response(
+                200,
+                json=completion(
+                    {
+                        "role": "assistant",
+                        "content": None,
+                        "tool_calls": [
+                            tool_call("c1", "search_contact", {"query": None}),
+                            tool_call("c2", "create_case", {"subject": None}),
+                        ],
+                    },
+                    "tool_calls",
+                ),
+            ),
+            httpx.Response(
+                200,
+                json=completion({"role": "assistant", "content": "Hi John."}, "stop"),
+            ),
+        ]
+    )
+    client = AsyncOpenAI(api_key="sk-test", base_url=BASE, http_client=httpx.AsyncClient())
+    tools = openai_agents_tools(session)
+    agent = Agent(
+        name="Ava",
+        instructions="Test agent.",
+        tools=list(tools),
+        model=OpenAIChatCompletionsModel(model="test-model", openai_client=client),
+    )
+    result = await Runner.run(agent, "Hello", run_config=RunConfig(tracing_disabled=True))
+
+    assert result.final_output == "Hi John."
+    # The SDK sent our strict definitions unchanged.
+    sent = json.loads(route.calls[0].request.content)["tools"]
+    assert sent == export(session.conversation.tools, "openai")
+    # Each tool output the model read is the reply of our orchestrator for that call.
+    replies = {e.call.id: e.reply for e in events if isinstance(e, ToolEvent)}
+    messages = json.loads(route.calls[1].request.content)["messages"]
+    outputs = {m["tool_call_id"]: m["content"] for m in messages if m["role"] == "tool"}
+    assert outputs == {call_id: reply.text for call_id, reply in replies.items()}
+    assert replies["c1"].structured["data"][0]["Full_Name"] == "John Smith"
+    assert replies["c2"].status == "needs_input"  # the subject is asked for, never invented

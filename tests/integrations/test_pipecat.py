@@ -1,0 +1,90 @@
+"""Our tools in a real Pipecat pipeline: its OpenAI service (Chat Completions mocked by respx),
+its context aggregators, our handlers registered on the service, the sandbox behind them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import respx
+
+from tests.loop.test_openai_llm import BASE, COMPLETIONS, chunk, sse
+from zoho_tools.adapters import export
+from zoho_tools.agent.loop import Event, ToolEvent
+from zoho_tools.integrations import ToolSession
+
+from .conftest import CALLER
+
+
+def streamed_call(index: int, call_id: str, name: str, arguments: str) -> dict[str, Any]:
+    return {
+        "index": index,
+        "id": call_id,
+        "type": "function",
+        "function": {"name": name, "arguments": arguments},
+    }
+
+
+async def run_pipeline(session: ToolSession) -> list[dict[str, Any]]:
+    """One caller turn through [user aggregator, OpenAI service, assistant aggregator]."""
+    from openai import AsyncOpenAI
+    from pipecat.frames.frames import LLMRunFrame
+    from pipecat.pipeline.pipeline import Pipeline
+    from pipecat.processors.aggregators.llm_context import LLMContext
+    from pipecat.processors.aggregators.llm_response_universal import LLMContextAggregatorPair
+    from pipecat.services.openai.llm import OpenAILLMService
+    from pipecat.tests.utils import SleepFrame, run_test
+
+    from zoho_tools.integrations.pipecat import pipecat_tools
+
+    class OfflineOpenAI(OpenAILLMService):
+        # The SDK's default HTTP client is not the httpx that respx intercepts.
+        def create_client(self, api_key: Any = None, base_url: Any = None, **_: Any) -> Any:
+            return AsyncOpenAI(api_key=api_key, base_url=base_url, http_client=httpx.AsyncClient())
+
+    llm = OfflineOpenAI(api_key="sk-test", base_url=BASE)
+    context = LLMContext(
+        messages=[{"role": "user", "content": "Hello"}], tools=pipecat_tools(session, llm)
+    )
+    aggregators = LLMContextAggregatorPair(context)
+    pipeline = Pipeline([aggregators.user(), llm, aggregators.assistant()])
+    # The sleep lets the tool calls and the second model request finish before the end frame.
+    await run_test(pipeline, frames_to_send=[LLMRunFrame(), SleepFrame(0.5)])
+    return list(context.get_messages())
+
+
+@respx.mock
+async def test_the_service_runs_our_handlers_and_the_model_reads_our_replies(
+    session: ToolSession, events: list[Event]
+) -> None:
+    session.conversation.variables["caller_phone"] = CALLER
+    first = streamed_call(0, "c1", "search_contact", '{"query": null}')
+    second = streamed_call(1, "c2", "delete_contact", '{"id": "1"}')
+    route = respx.post(COMPLETIONS).mock(
+        side_effect=[
+            sse(
+                [
+                    # Streamed as OpenAI does: one tool call per chunk.
+                    chunk({"role": "assistant", "tool_calls": [first]}),
+                    chunk({"tool_calls": [second]}, "tool_calls"),
+                ]
+            ),
+            sse([chunk({"role": "assistant", "content": "Hi John."}, "stop")]),
+        ]
+    )
+    messages = await run_pipeline(session)
+
+    # The exact strict definitions reached the API: additionalProperties and strict included.
+    sent = json.loads(route.calls[0].request.content)["tools"]
+    assert sent == export(session.conversation.tools, "openai")
+    assert all(t["function"]["parameters"]["additionalProperties"] is False for t in sent)
+    replies = {e.call.id: e.reply for e in events if isinstance(e, ToolEvent)}
+    outputs = {m["tool_call_id"]: m["content"] for m in messages if m["role"] == "tool"}
+    assert set(outputs) == {"c1", "c2"}
+    for call_id, reply in replies.items():
+        # Pipecat serialises the result itself; it is the very object our reply text renders.
+        assert json.loads(outputs[call_id]) == reply.structured == json.loads(reply.text)
+    assert replies["c1"].structured["data"][0]["Full_Name"] == "John Smith"
+    assert replies["c2"].status == "needs_confirmation"  # a delete is read back first
+    assert messages[-1] == {"role": "assistant", "content": "Hi John."}
