@@ -45,7 +45,12 @@ def _as_json(arguments: Any) -> str:
 
 
 class LLM(Protocol):
-    """A model that plays the agent. ``on_text`` receives text as it streams, if given."""
+    """A model that plays the agent. ``on_text`` receives text as it streams, if given.
+
+    ``tools`` are in the format the model's API takes: a model may say which with a
+    ``tool_format`` attribute (a format of :func:`zoho_tools.adapters.export`; ``"openai"``,
+    Chat Completions, when it has none).
+    """
 
     async def complete(
         self,
@@ -54,6 +59,11 @@ class LLM(Protocol):
         *,
         on_text: TextSink | None = None,
     ) -> AssistantTurn: ...
+
+
+def tool_format(llm: LLM) -> str:
+    """The tool format ``llm`` takes (see :class:`LLM`)."""
+    return str(getattr(llm, "tool_format", "openai"))
 
 
 class ScriptExhausted(RuntimeError):

@@ -16,7 +16,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
-from zoho_tools.agent.llm import LLM, AssistantTurn, Message, TextSink
+from zoho_tools.agent.llm import LLM, AssistantTurn, Message, TextSink, tool_format
 from zoho_tools.executor import Executor
 from zoho_tools.normalize import brief_name
 from zoho_tools.orchestrator import Conversation, Outcome, Ready, Settle, ToolCall, step
@@ -85,8 +85,11 @@ class Agent:
         self.llm = llm
         self.executor = executor
         self.conversation = conversation
-        # Exported once: the same tool list on every turn also keeps the provider's prompt cache.
-        self.tools = list(tools) if tools is not None else export(conversation.tools, "openai")
+        # Exported once, in the model's own format: the same tool list on every turn also keeps
+        # the provider's prompt cache.
+        self.tools = (
+            list(tools) if tools is not None else export(conversation.tools, tool_format(llm))
+        )
         self.max_rounds = max_rounds
         self.messages: list[Message] = [{"role": "system", "content": system_prompt}]
         self._on_event = on_event or (lambda event: None)
