@@ -32,8 +32,9 @@ class ScriptedLiveKitLLM(llm.LLM):
     def __init__(self, turns: list[Turn]) -> None:
         super().__init__()
         self.turns = list(turns)
-        #: The tool definitions LiveKit would send to OpenAI, per request.
+        #: Per request: the tool definitions LiveKit would send to OpenAI, and the history.
         self.sent_tools: list[list[dict[str, Any]]] = []
+        self.contexts: list[llm.ChatContext] = []
 
     def chat(
         self,
@@ -44,6 +45,7 @@ class ScriptedLiveKitLLM(llm.LLM):
         **_: Any,
     ) -> llm.LLMStream:
         self.sent_tools.append(llm.ToolContext(tools or []).parse_function_tools("openai"))
+        self.contexts.append(chat_ctx.copy())
         return _Stream(
             self, self.turns.pop(0), chat_ctx=chat_ctx, tools=tools or [], conn_options=conn_options
         )

@@ -6,15 +6,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
 import respx
 
-from tests.loop.test_openai_llm import BASE, COMPLETIONS, chunk, sse
+from tests.loop.test_openai_llm import COMPLETIONS, chunk, sse
 from zoho_tools.adapters import export
 from zoho_tools.agent.loop import Event, ToolEvent
 from zoho_tools.integrations import ToolSession
 
 from .conftest import CALLER
+from .pipecat_service import offline_openai_service
 
 
 def streamed_call(index: int, call_id: str, name: str, arguments: str) -> dict[str, Any]:
@@ -28,22 +28,15 @@ def streamed_call(index: int, call_id: str, name: str, arguments: str) -> dict[s
 
 async def run_pipeline(session: ToolSession) -> list[dict[str, Any]]:
     """One caller turn through [user aggregator, OpenAI service, assistant aggregator]."""
-    from openai import AsyncOpenAI
     from pipecat.frames.frames import LLMRunFrame
     from pipecat.pipeline.pipeline import Pipeline
     from pipecat.processors.aggregators.llm_context import LLMContext
     from pipecat.processors.aggregators.llm_response_universal import LLMContextAggregatorPair
-    from pipecat.services.openai.llm import OpenAILLMService
     from pipecat.tests.utils import SleepFrame, run_test
 
     from zoho_tools.integrations.pipecat import pipecat_tools
 
-    class OfflineOpenAI(OpenAILLMService):
-        # The SDK's default HTTP client is not the httpx that respx intercepts.
-        def create_client(self, api_key: Any = None, base_url: Any = None, **_: Any) -> Any:
-            return AsyncOpenAI(api_key=api_key, base_url=base_url, http_client=httpx.AsyncClient())
-
-    llm = OfflineOpenAI(api_key="sk-test", base_url=BASE)
+    llm = offline_openai_service()
     context = LLMContext(
         messages=[{"role": "user", "content": "Hello"}], tools=pipecat_tools(session, llm)
     )
