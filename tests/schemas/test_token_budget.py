@@ -9,7 +9,7 @@ from types import ModuleType
 import pytest
 
 from zoho_tools.adapters import export
-from zoho_tools.catalog import CATALOG
+from zoho_tools.catalog import CATALOG, PROFILES
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "token_budget.py"
 
@@ -31,6 +31,14 @@ def test_the_full_openai_strict_export_is_within_6000_tokens(bench: ModuleType) 
     assert total <= bench.BUDGET, f"{total} tokens: over budget by {total - bench.BUDGET}"
 
 
+@pytest.mark.parametrize("profile", sorted(PROFILES))
+def test_every_profile_is_within_its_budget(bench: ModuleType, profile: str) -> None:
+    assert set(bench.PROFILE_BUDGETS) <= set(PROFILES)
+    budget = bench.PROFILE_BUDGETS.get(profile, bench.BUDGET)
+    total = bench.count(export(CATALOG.select(profile=profile), "openai"))
+    assert total <= budget, f"the {profile} profile costs {total} tokens, over {budget}"
+
+
 def test_no_single_tool_is_out_of_proportion(bench: ModuleType) -> None:
     # The largest tool (many mandatory fields, enums) may cost a few average ones, not more.
     largest, name = bench.per_tool(export(CATALOG, "openai"))[0]
@@ -45,3 +53,5 @@ def test_the_bench_script_reports_every_tool_and_the_verdict(
     assert all(f"  {name}\n" in out for name in CATALOG)
     assert "within the budget of 6000" in out
     assert "Cookbook estimate of billed tokens" in out
+    voice = len(CATALOG.select(profile="voice"))
+    assert f"  voice      {voice:3d} tools" in out and "within 1000" in out

@@ -20,7 +20,15 @@ from types import MappingProxyType
 from zoho_tools.catalog._shapes import CALL_VARIABLES
 from zoho_tools.templates import ActionTemplate
 
-__all__ = ["CALL_VARIABLES", "CATALOG", "CATEGORIES", "Catalog", "UnknownName", "category_title"]
+__all__ = [
+    "CALL_VARIABLES",
+    "CATALOG",
+    "CATEGORIES",
+    "PROFILES",
+    "Catalog",
+    "UnknownName",
+    "category_title",
+]
 
 #: Category slugs, in catalog order, with their display titles.
 CATEGORIES: Mapping[str, str] = MappingProxyType(
@@ -40,6 +48,25 @@ CATEGORIES: Mapping[str, str] = MappingProxyType(
         "solutions": "Solutions",
         "lookups": "Direct lookups",
         "users-tags": "Users & Tags",
+    }
+)
+
+
+#: Named selections of actions, for agents that should not see all sixty on every turn.
+#: ``voice``: what a phone agent needs most, within 1,000 tokens as OpenAI strict tools: find the
+#: caller and their cases, open a case, a follow-up task or a meeting, log the call, take a note.
+PROFILES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "voice": (
+            "search_contact",
+            "search_lead",
+            "search_case",
+            "create_case",
+            "create_task",
+            "create_event",
+            "log_call",
+            "create_note",
+        ),
     }
 )
 
@@ -131,14 +158,22 @@ class Catalog(Mapping[str, ActionTemplate]):
         names: Iterable[str] | None = None,
         categories: Iterable[str] | None = None,
         read_only: bool = False,
+        *,
+        profile: str | None = None,
     ) -> Catalog:
-        """The actions named in ``names`` plus those in ``categories`` (all actions when both are
-        ``None``), in catalog order; ``read_only`` keeps only the read-only ones.
+        """The actions named in ``names`` plus those in ``categories`` plus those of ``profile``
+        (see :data:`PROFILES`; all actions when all three are ``None``), in catalog order;
+        ``read_only`` keeps only the read-only ones. A profile's actions that this catalog does
+        not have (a catalog already narrowed) are left out.
 
-        Raises :class:`UnknownName` for a name or category this catalog does not have.
+        Raises :class:`UnknownName` for a name, category or profile that does not exist.
         """
         if isinstance(names, str) or isinstance(categories, str):
             raise TypeError("names and categories are lists, not a single string")
+        if profile is not None:
+            if profile not in PROFILES:
+                raise _unknown("profile", profile, PROFILES)
+            names = [*(names or ()), *(n for n in PROFILES[profile] if n in self._actions)]
         chosen_names = {self[name].name for name in names} if names is not None else set()
         chosen_categories = (
             {self.category(c) for c in categories} if categories is not None else set()

@@ -46,6 +46,15 @@ def _category_option(help_text: str) -> Callable[[_Command], _Command]:
     )
 
 
+def _profile_option(command: _Command) -> _Command:
+    return click.option(
+        "--profile",
+        "-p",
+        metavar="NAME",
+        help="Only the actions of this profile (voice: the few a phone agent needs most).",
+    )(command)
+
+
 def _custom_option(command: _Command) -> _Command:
     return click.option(
         "--custom",
@@ -57,16 +66,19 @@ def _custom_option(command: _Command) -> _Command:
 
 @tools.command("list")
 @_category_option("Only this category.")
+@_profile_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @_custom_option
-def list_actions(categories: tuple[str, ...], as_json: bool, custom_file: str | None) -> None:
+def list_actions(
+    categories: tuple[str, ...], profile: str | None, as_json: bool, custom_file: str | None
+) -> None:
     """List the actions by category.
 
     Each row shows the action's name, its access (R reads, W writes, D destroys and is confirmed
     with the caller first), its title, and the fields Zoho requires, with the default that fills
     a field when nobody says it (query=caller's number).
     """
-    catalog = _select(custom_file, categories=categories or None)
+    catalog = _select(custom_file, categories=categories or None, profile=profile)
     if as_json:
         rows = [
             {
@@ -136,6 +148,7 @@ def _check_format(_ctx: click.Context, _param: click.Parameter, value: str) -> s
     help="Only these actions (comma-separated names).",
 )
 @_category_option("Also every action of this category.")
+@_profile_option
 @click.option("--read-only", is_flag=True, help="Only actions that change nothing in Zoho.")
 @click.option("--compact", is_flag=True, help="One line of JSON, as sent to an API.")
 @_custom_option
@@ -143,22 +156,30 @@ def export_tools(
     format_name: str,
     actions: str | None,
     categories: tuple[str, ...],
+    profile: str | None,
     read_only: bool,
     compact: bool,
     custom_file: str | None,
 ) -> None:
     """Print tool definitions for an LLM API as a JSON list.
 
-    Without --actions or --category, every action is exported. With both, the named actions
-    and the categories' actions are exported together.
+    Without --actions, --category or --profile, every action is exported. Given together,
+    the named actions, the categories' actions and the profile's are exported together.
     """
     from zoho_tools.adapters import export
 
     names = [n.strip() for n in actions.split(",") if n.strip()] if actions is not None else None
-    catalog = _select(custom_file, names=names, categories=categories or None, read_only=read_only)
+    catalog = _select(
+        custom_file,
+        names=names,
+        categories=categories or None,
+        read_only=read_only,
+        profile=profile,
+    )
     if not catalog:
         given = [f"--actions {actions}"] if actions is not None else []
         given += [f"--category {c}" for c in categories]
+        given += [f"--profile {profile}"] if profile is not None else []
         given += ["--read-only"] if read_only else []
         raise click.UsageError(
             f"no action matches {' '.join(given)}; `zoho-tools tools list` shows each "
@@ -190,14 +211,19 @@ def _select(
     names: Sequence[str] | None = None,
     categories: Iterable[str] | None = None,
     read_only: bool = False,
+    profile: str | None = None,
 ) -> Catalog:
-    """The catalog narrowed as asked; unknown names or categories become usage errors."""
+    """The catalog narrowed as asked; unknown names, categories or profiles become usage
+    errors."""
     from zoho_tools.catalog import UnknownName
 
     try:
-        return _catalog(custom_file).select(names=names, categories=categories, read_only=read_only)
+        return _catalog(custom_file).select(
+            names=names, categories=categories, read_only=read_only, profile=profile
+        )
     except UnknownName as exc:
-        hint = "--category" if str(exc).startswith("unknown category") else "--actions"
+        kind = str(exc).split(" ", 2)[1]
+        hint = {"category": "--category", "profile": "--profile"}.get(kind, "--actions")
         raise click.BadParameter(str(exc), param_hint=hint) from None
 
 
