@@ -61,6 +61,7 @@ async def make_agent(sandbox: Sandbox, conversation: Conversation) -> AsyncItera
         events: list[Event] | None = None,
         on_event: Callable[[Event], None] | None = None,
         max_rounds: int = 8,
+        **options: Any,
     ) -> Agent:
         executor = sandbox_executor(sandbox)
         executors.append(executor)
@@ -71,6 +72,7 @@ async def make_agent(sandbox: Sandbox, conversation: Conversation) -> AsyncItera
             system_prompt="You are a test agent.",
             max_rounds=max_rounds,
             on_event=events.append if events is not None else on_event,
+            **options,
         )
 
     yield make

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zoho_tools.agent.llm import LLM, AssistantTurn, Message, TextSink, tool_format
 from zoho_tools.executor import Executor
@@ -23,6 +23,9 @@ from zoho_tools.orchestrator import Conversation, Outcome, Ready, Settle, ToolCa
 from zoho_tools.replies import ToolReply, internal_error, reply_for
 from zoho_tools.results import ActionResult
 from zoho_tools.templates import PLACEHOLDER
+
+if TYPE_CHECKING:
+    from zoho_tools.dynamic import ToolSurface
 
 logger = logging.getLogger("zoho_tools.agent")
 
@@ -33,7 +36,8 @@ DEFAULT_MAX_ROUNDS = 8
 @dataclass(frozen=True, slots=True)
 class ToolEvent:
     """One tool call and what came of it: the orchestrator's outcome (None if the call crashed
-    before it had one), Zoho's result if the call was sent, and the reply the model was given."""
+    before it had one, or was for the meta-tool of a :class:`~zoho_tools.dynamic.ToolSurface`),
+    Zoho's result if the call was sent, and the reply the model was given."""
 
     call: ToolCall
     outcome: Outcome | None
@@ -67,7 +71,12 @@ class Reply:
 
 
 class Agent:
-    """Drives one conversation with a model (``llm``), the orchestrator and an executor."""
+    """Drives one conversation with a model (``llm``), the orchestrator and an executor.
+
+    The model is shown ``tools`` if given, else the conversation's enabled actions; with a
+    ``surface`` (:class:`~zoho_tools.dynamic.ToolSurface`), it is shown the surface's tools,
+    which grow as the model loads categories, and the surface answers the meta-tool.
+    """
 
     def __init__(
         self,
@@ -77,19 +86,27 @@ class Agent:
         *,
         system_prompt: str,
         tools: Sequence[dict[str, Any]] | None = None,
+        surface: ToolSurface | None = None,
         max_rounds: int = DEFAULT_MAX_ROUNDS,
         on_event: Callable[[Event], None] | None = None,
     ) -> None:
         from zoho_tools.adapters import export
 
+        if tools is not None and surface is not None:
+            raise ValueError("give the agent tools or a surface, not both")
         self.llm = llm
         self.executor = executor
         self.conversation = conversation
-        # Exported once, in the model's own format: the same tool list on every turn also keeps
-        # the provider's prompt cache.
-        self.tools = (
-            list(tools) if tools is not None else export(conversation.tools, tool_format(llm))
-        )
+        self.surface = surface
+        # Exported once (and again only when the surface changes), in the model's own format:
+        # the same tool list on every turn also keeps the provider's prompt cache.
+        if surface is not None:
+            self.tools = surface.definitions(tool_format(llm))
+            self._version = surface.version
+        else:
+            self.tools = (
+                list(tools) if tools is not None else export(conversation.tools, tool_format(llm))
+            )
         self.max_rounds = max_rounds
         self.messages: list[Message] = [{"role": "system", "content": system_prompt}]
         self._on_event = on_event or (lambda event: None)
@@ -100,6 +117,9 @@ class Agent:
         self.messages.append({"role": "user", "content": caller_text})
         reply = Reply(text="")
         for _ in range(self.max_rounds):
+            if self.surface is not None and self.surface.version != self._version:
+                self.tools = self.surface.definitions(tool_format(self.llm))
+                self._version = self.surface.version
             turn = await self.llm.complete(self.messages, self.tools, on_text=on_text)
             self.messages.append(turn.message())
             if turn.text:
@@ -125,8 +145,22 @@ class Agent:
         return events
 
     async def run_tool_calls(self, calls: Sequence[ToolCall]) -> list[ToolEvent]:
-        """Run tool calls of this conversation (see :func:`run_tool_calls`)."""
-        return await run_tool_calls(self.conversation, self.executor, calls, self._on_event)
+        """Run tool calls of this conversation (see :func:`run_tool_calls`); the surface, if
+        any, answers the calls of its meta-tool."""
+        surface = self.surface
+        if surface is None or not any(surface.handles(call) for call in calls):
+            return await run_tool_calls(self.conversation, self.executor, calls, self._on_event)
+        others = [call for call in calls if not surface.handles(call)]
+        ran = iter(await run_tool_calls(self.conversation, self.executor, others))
+        events = [
+            ToolEvent(call, None, None, surface.answer(call))
+            if surface.handles(call)
+            else next(ran)
+            for call in calls
+        ]
+        for event in events:
+            self._on_event(event)
+        return events
 
 
 async def run_tool_calls(
