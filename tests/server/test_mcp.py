@@ -427,3 +427,34 @@ async def test_hostile_meta_never_breaks_a_call(server: Server[Any], mode: str) 
     async with connect(server, mode) as client:
         result = await client.call_tool("search_contact", {"query": "John Smith"}, meta=hostile)
     assert structured(result)["status"] == "ok"
+
+
+async def test_a_surface_lists_a_profile_and_loads_categories_on_request(
+    service: ToolService, mode: str
+) -> None:
+    from zoho_tools.dynamic import LOAD_ACTIONS, ToolSurface
+
+    notices: list[Any] = []
+
+    async def on_message(message: Any) -> None:
+        notices.append(message)
+
+    surface = ToolSurface(service.tools, profile="voice")
+    server = create_mcp_server(service, default_conversation="mcp:test", surface=surface)
+    async with Client(server, mode=mode, message_handler=on_message) as client:
+        before = [t.name for t in (await client.list_tools()).tools]
+        loaded = structured(await client.call_tool(LOAD_ACTIONS, {"category": "deals"}))
+        after = [t.name for t in (await client.list_tools()).tools]
+        found = structured(await client.call_tool("search_deal", {"query": "Acme"}))
+    assert before == [LOAD_ACTIONS, *service.tools.select(profile="voice")]
+    assert loaded["actions"] == ["search_deal", "create_deal", "update_deal", "delete_deal"]
+    assert after == [
+        LOAD_ACTIONS,
+        *[n for n in service.tools if n in {*before, *loaded["actions"]}],
+    ]
+    assert found["status"] == "ok"
+    if mode == "legacy":  # a live session is told; a 2026-07-28 client lists again (no cache)
+        assert any(
+            getattr(getattr(n, "root", n), "method", "") == "notifications/tools/list_changed"
+            for n in notices
+        )

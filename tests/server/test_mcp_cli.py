@@ -50,6 +50,21 @@ async def test_stdio_server_with_the_sdk_client(mode: str, era: str) -> None:
     assert len(user.forms) == 1
 
 
+async def test_stdio_server_with_a_profile_loads_categories() -> None:
+    from zoho_tools.dynamic import LOAD_ACTIONS
+
+    params = StdioServerParameters(
+        command=COMMAND[0], args=[*COMMAND[1:], "--profile", "voice"], env=environment()
+    )
+    async with Client(params, mode="legacy", read_timeout_seconds=30) as client:
+        assert client.server_capabilities.tools.list_changed  # type: ignore[union-attr]
+        listed = await client.list_tools()
+        await client.call_tool(LOAD_ACTIONS, {"category": "quotes"})
+        relisted = await client.list_tools()
+    assert [t.name for t in listed.tools] == [LOAD_ACTIONS, *CATALOG.select(profile="voice")]
+    assert "create_quote" in [t.name for t in relisted.tools]
+
+
 def test_stdout_carries_nothing_but_protocol() -> None:
     messages = [
         {
@@ -169,6 +184,14 @@ def test_serving_beyond_loopback_without_a_token_is_refused() -> None:
     code, output = run("--http", "--host", "0.0.0.0")
     assert code == 1
     assert "ZOHO_TOOLS_MCP_TOKEN" in one_line_error(output) and "--host" in output
+
+
+def test_a_profile_is_for_stdio_and_must_exist() -> None:
+    code, output = run("--http", "--profile", "voice")
+    assert code == 2 and "--profile" in one_line_error(output) and "stdio" in output
+    code, output = run("--profile", "vioce")
+    assert code == 2
+    assert "--profile" in one_line_error(output) and "did you mean: voice" in output
 
 
 def test_a_port_in_use_is_one_line_naming_the_flag() -> None:

@@ -56,6 +56,12 @@ if TYPE_CHECKING:
     help="A TOML/JSON file of custom actions to add.",
 )
 @click.option("--time-zone", default=None, help="Time zone for dates (default: configured).")
+@click.option(
+    "--profile",
+    metavar="NAME",
+    help="stdio: list only this profile's actions (voice) plus load_actions, with which the "
+    "model loads the others by category.",
+)
 def mcp(
     use_http: bool,
     host: str,
@@ -66,8 +72,13 @@ def mcp(
     employee_file: str | None,
     custom_file: str | None,
     time_zone: str | None,
+    profile: str | None,
 ) -> None:
     """Serve the Zoho CRM actions to MCP clients (Claude, Cursor, voice platforms)."""
+    if profile is not None and use_http:
+        raise click.UsageError(
+            "--profile loads actions for one client, so it needs stdio: drop --http or --profile"
+        )
     logging.basicConfig(
         stream=sys.stderr, level=logging.WARNING, format="%(levelname)s %(message)s"
     )
@@ -82,7 +93,7 @@ def mcp(
         if use_http:
             _serve_http(service, settings, host, port, allowed_hosts, json_response)
         else:
-            _serve_stdio(service, settings)
+            _serve_stdio(service, settings, profile)
     finally:
         import anyio
 
@@ -120,19 +131,29 @@ def _state_keys(settings: Settings) -> list[str]:
         raise click.ClickException(str(exc)) from None
 
 
-def _serve_stdio(service: ToolService, settings: Settings) -> None:
+def _serve_stdio(service: ToolService, settings: Settings, profile: str | None) -> None:
     import anyio
 
+    from zoho_tools.catalog import UnknownName
+    from zoho_tools.dynamic import ToolSurface
     from zoho_tools.server.mcp import create_mcp_server, serve_stdio
+
+    try:
+        surface = ToolSurface(service.tools, profile=profile) if profile is not None else None
+    except UnknownName as exc:
+        raise click.BadParameter(str(exc), param_hint="--profile") from None
 
     # One process serves one client: its requests are one conversation, named for this process
     # so that it is never another's, even in a store several processes share.
     conversation = f"mcp:stdio:{secrets.token_urlsafe(12)}"
     server = create_mcp_server(
-        service, state_keys=_state_keys(settings), default_conversation=conversation
+        service,
+        state_keys=_state_keys(settings),
+        default_conversation=conversation,
+        surface=surface,
     )
     with contextlib.suppress(KeyboardInterrupt):
-        anyio.run(serve_stdio, server)
+        anyio.run(lambda: serve_stdio(server, tools_changed=surface is not None))
 
 
 def _serve_http(

@@ -11,6 +11,10 @@ Built on the low-level server of the ``mcp`` SDK (2.x), which speaks both protoc
   request to the next. Every reply comes from the one reply boundary (:mod:`zoho_tools.replies`):
   ``isError``, ``structuredContent`` and the same JSON as text. A handler never raises: a crash
   is an ``isError`` result telling the model what to do.
+- With a :class:`~zoho_tools.dynamic.ToolSurface` (stdio: one client), ``tools/list`` answers
+  the surface's tools, which grow as the model loads categories with the meta-tool; each load
+  sends ``notifications/tools/list_changed`` (2025-11-25 sessions; a 2026-07-28 client lists
+  again, as nothing is cached then).
 - A call that needs the user (a missing field, a confirmation) is answered by what the client
   can do: a 2026-07-28 client that declared elicitation gets ``input_required`` with a form and
   a sealed ``requestState``; an older client on a live connection that declared elicitation gets
@@ -61,6 +65,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from zoho_tools import __version__
 from zoho_tools.adapters import export
+from zoho_tools.dynamic import ToolSurface
 from zoho_tools.normalize import brief_name
 from zoho_tools.orchestrator import ToolCall
 from zoho_tools.replies import ToolReply, internal_error, standalone
@@ -92,8 +97,10 @@ def create_mcp_server(
     *,
     state_keys: Sequence[str | bytes] = (),
     default_conversation: str | None = None,
+    surface: ToolSurface | None = None,
 ) -> Server[Any]:
-    """The MCP server for ``service``'s tools.
+    """The MCP server for ``service``'s tools (or, with a ``surface``, the surface's: see the
+    module docstring; serve it with ``serve_stdio(server, tools_changed=True)``).
 
     ``state_keys`` seal the 2026-07-28 ``requestState`` (the first seals, all unseal: list a new
     key first to rotate); every worker behind one endpoint needs the same keys. Without keys, a
@@ -103,20 +110,30 @@ def create_mcp_server(
     where the process serves one client. Without it (HTTP, many clients), such a request has a
     conversation of its own, so nothing leaks between callers.
     """
-    return _McpTools(service, default_conversation=default_conversation).server(state_keys)
+    tools = _McpTools(service, default_conversation=default_conversation, surface=surface)
+    return tools.server(state_keys)
 
 
 class _McpTools:
     """The handlers of :func:`create_mcp_server`, and what they share."""
 
-    def __init__(self, service: ToolService, *, default_conversation: str | None) -> None:
+    def __init__(
+        self,
+        service: ToolService,
+        *,
+        default_conversation: str | None,
+        surface: ToolSurface | None = None,
+    ) -> None:
         self.service = service
         # Conversations no request named: short-lived, in their own store, so that they neither
         # pile up for hours nor land in a shared store meant for real calls.
         self.once = dataclasses.replace(service, store=MemoryConversationStore(ttl=STATE_TTL))
         self.default_conversation = default_conversation
-        # Listed once per process: the catalog does not change while the server runs.
-        self.tools = [Tool.model_validate(t) for t in export(service.tools, "mcp")]
+        self.surface = surface
+        # Listed once per process (and per load of a surface): the catalog does not change while
+        # the server runs.
+        self.tools = self._listed()
+        self.listed_version = surface.version if surface else 0
         # Nonces of form answers already used, with their expiry: a replayed answer is refused.
         self.spent: dict[str, float] = {}
 
@@ -140,20 +157,44 @@ class _McpTools:
         server.middleware.append(RequestStateBoundary(security, default_audience=SERVER_NAME))
         return server
 
+    def _listed(self) -> list[Tool]:
+        tools = (
+            self.surface.definitions("mcp") if self.surface else export(self.service.tools, "mcp")
+        )
+        return [Tool.model_validate(t) for t in tools]
+
     async def list_tools(
         self, ctx: ServerRequestContext[Any], params: PaginatedRequestParams | None
     ) -> ListToolsResult:
-        return ListToolsResult(tools=self.tools, ttl_ms=LIST_TTL_MS, cache_scope="public")
+        if self.surface is None:
+            return ListToolsResult(tools=self.tools, ttl_ms=LIST_TTL_MS, cache_scope="public")
+        if self.surface.version != self.listed_version:
+            self.tools = self._listed()
+            self.listed_version = self.surface.version
+        return ListToolsResult(tools=self.tools)
 
     async def call_tool(
         self, ctx: ServerRequestContext[Any], params: CallToolRequestParams
     ) -> CallToolResult | InputRequiredResult:
         try:
+            call = ToolCall(params.name, params.arguments)
+            if self.surface is not None and self.surface.handles(call):
+                return await self._load(ctx, self.surface, call)
             return await self._call_tool(ctx, params)
         except Exception:
             # The details go to the log (stderr), never to the client.
             logger.exception("tools/call %s failed", brief_name(params.name))
             return _result(internal_error(brief_name(params.name)))
+
+    async def _load(
+        self, ctx: ServerRequestContext[Any], surface: ToolSurface, call: ToolCall
+    ) -> CallToolResult:
+        """Answer the meta-tool; tell the client when its tools changed."""
+        before = surface.version
+        reply = surface.answer(call)
+        if surface.version != before and ctx.session is not None:
+            await ctx.session.send_tool_list_changed()
+        return _result(reply)
 
     async def _call_tool(
         self, ctx: ServerRequestContext[Any], params: CallToolRequestParams
@@ -338,13 +379,16 @@ def _replayed(name: str) -> ToolReply:
 # --- transports ----------------------------------------------------------------------------------
 
 
-async def serve_stdio(server: Server[Any]) -> None:
+async def serve_stdio(server: Server[Any], *, tools_changed: bool = False) -> None:
     """Serve ``server`` on this process's stdin and stdout until stdin closes. Nothing else may
-    write to stdout meanwhile; log to stderr."""
+    write to stdout meanwhile; log to stderr. ``tools_changed``: declare that the tool list
+    changes (a server with a surface)."""
+    from mcp.server.lowlevel.server import NotificationOptions
     from mcp.server.stdio import stdio_server
 
+    options = server.create_initialization_options(NotificationOptions(tools_changed=tools_changed))
     async with stdio_server() as (read_stream, write_stream):
-        await server.run(read_stream, write_stream, server.create_initialization_options())
+        await server.run(read_stream, write_stream, options)
 
 
 def create_mcp_app(
