@@ -33,6 +33,7 @@ import httpx
 
 from zoho_tools import __version__
 from zoho_tools.auth.errors import AccountsUnavailable, OAuthError, RefreshThrottled
+from zoho_tools.identify import PLANS
 from zoho_tools.rendering import ActionRequest, RenderedRequest, UnsafeRequest, render_request
 from zoho_tools.results import (
     AUTH_THROTTLED,
@@ -126,6 +127,9 @@ class Executor:
     async def execute(self, request: ActionRequest) -> ActionResult:
         """Render ``request`` and send it. Never raises for anything Zoho or the input did."""
         template = request.template
+        plan = None if template.custom else PLANS.get(template.name)
+        if plan is not None:
+            return await plan(self.send, request)
         try:
             rendered = render_request(template, request.arguments, request.scope)
         except MissingVariable as exc:

@@ -65,6 +65,20 @@ class DerivedDefault:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class NameOf:
+    """What a name parameter stands for: the record id parameter ``id_param`` of a record of
+    ``module`` (a Zoho module API name, or ``"users"`` for a team member by name or email).
+
+    A name never reaches Zoho itself: before sending, the agent loop searches ``module`` for it
+    (:mod:`zoho_tools.names`); one match fills ``id_param``, several become a question to the
+    caller with the choices, none is a clear answer.
+    """
+
+    id_param: str
+    module: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Param:
     """One LLM-facing parameter of an action.
 
@@ -90,6 +104,8 @@ class Param:
     #: For ``type="items"``: the fields of one item, and the JSON template one item renders to.
     item_params: tuple[Param, ...] = ()
     item_template: Mapping[str, Any] | None = None
+    #: For a name that stands for a record id (``account_name`` for ``account_id``).
+    names: NameOf | None = None
 
     @property
     def has_default(self) -> bool:
@@ -139,6 +155,11 @@ class ActionTemplate:
             raise ValueError(f"action {self.name!r} declares a parameter twice")
         if self.read_only and self.destructive:
             raise ValueError(f"action {self.name!r} cannot be both read-only and destructive")
+        for param in self.params:
+            if param.names is not None and param.names.id_param not in names:
+                raise ValueError(
+                    f"{self.name}.{param.name} names {param.names.id_param!r}, not a parameter"
+                )
         # Frozen, so the derived map is stored once here rather than recomputed per result.
         object.__setattr__(self, "_field_map", self._derive_field_map())
 

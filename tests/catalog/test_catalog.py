@@ -1,4 +1,4 @@
-"""Invariants of the sixty built-in actions, checked on every one of them."""
+"""Invariants of the built-in actions, checked on every one of them."""
 
 from __future__ import annotations
 
@@ -17,7 +17,13 @@ ACTIONS = list(CATALOG.values())
 NAMES = list(CATALOG)
 
 EXPECTED = {
-    "contacts": ["search_contact", "create_contact", "update_contact", "delete_contact"],
+    "contacts": [
+        "identify_caller",
+        "search_contact",
+        "create_contact",
+        "update_contact",
+        "delete_contact",
+    ],
     "leads": ["search_lead", "create_lead", "update_lead", "delete_lead"],
     "accounts": ["search_account", "create_account", "update_account", "delete_account"],
     "deals": ["search_deal", "create_deal", "update_deal", "delete_deal"],
@@ -30,6 +36,7 @@ EXPECTED = {
     "quotes": ["search_quote", "create_quote", "update_quote", "delete_quote"],
     "appointments": [
         "search_appointment",
+        "search_service",
         "schedule_appointment",
         "update_appointment",
         "cancel_appointment",
@@ -102,8 +109,8 @@ def _kind(template: ActionTemplate) -> str:
     return template.name.split("_", 1)[0]
 
 
-def test_exactly_the_sixty_actions_in_category_order() -> None:
-    assert len(CATALOG) == 60
+def test_exactly_the_expected_actions_in_category_order() -> None:
+    assert len(CATALOG) == 62
     assert [name for names in EXPECTED.values() for name in names] == NAMES
     assert CATALOG.categories == tuple(EXPECTED) == tuple(CATEGORIES)
     for slug, names in EXPECTED.items():
@@ -187,7 +194,7 @@ def test_record_ids_are_model_supplied_and_required(template: ActionTemplate) ->
 @pytest.mark.parametrize("template", ACTIONS, ids=NAMES)
 def test_hints_follow_the_kind_of_action(template: ActionTemplate) -> None:
     kind = _kind(template)
-    if kind in ("search", "get", "list"):
+    if kind in ("search", "get", "list", "identify"):
         assert template.read_only and template.idempotent and template.method == "GET"
     elif kind in ("create", "log", "schedule"):
         assert not template.idempotent and not template.destructive

@@ -28,6 +28,10 @@ every expectation that failed. Example (abridged)::
         Leads: [{Last_Name: Smith}]
       counts: {"POST /crm/v7/Cases": 1}
 
+``call_start: {expect: {...}}`` runs ``identify_caller`` before the first turn, as a voice
+platform's call-start hook would (:meth:`~zoho_tools.agent.loop.Agent.start`), and checks what it
+showed the model.
+
 A model step may also carry ``faults`` (injected into the sandbox just before its tool calls run),
 e.g. ``faults: [{kind: drop, method: POST, path: /crm/v7/Tasks, after_commit: true}]``.
 """
@@ -91,6 +95,12 @@ class RequestSpec(_Strict):
     status: int | None = None
 
 
+class CallStart(_Strict):
+    """The call-start lookup (``identify_caller`` before the first turn), and what it shows."""
+
+    expect: dict[str, Any] = Field(default_factory=dict)
+
+
 class Expectations(_Strict):
     requests: list[RequestSpec] = Field(default_factory=list)
     records: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
@@ -109,6 +119,7 @@ class Fixture(_Strict):
     voice: bool = True
     variables: dict[str, Any] = Field(default_factory=dict)
     employee: EmployeeSpec = Field(default_factory=EmployeeSpec)
+    call_start: CallStart | None = None
     turns: list[CallerTurn]
     expect: Expectations = Field(default_factory=Expectations)
 
@@ -216,6 +227,13 @@ async def run_fixture(
         agent = Agent(
             ScriptedLLM([]), executor, conversation, system_prompt=prompt, on_event=record
         )
+        if fixture.call_start is not None:
+            event = await agent.start()
+            if not matches(fixture.call_start.expect, json.loads(event.shown)):
+                run.failures.append(
+                    f"call start: identify_caller showed the model {event.shown}, "
+                    f"expected {json.dumps(fixture.call_start.expect)}"
+                )
         for number, turn in enumerate(fixture.turns, start=1):
             clock.advance(SECONDS_PER_TURN)
             agent.llm = _FixtureModel(turn.agent, lambda f: _inject(sandbox, f))

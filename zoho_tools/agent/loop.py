@@ -108,6 +108,14 @@ class Agent:
         reply.stopped = True
         return reply
 
+    async def start(self) -> ToolEvent:
+        """Call start, before the caller's first words: identify the caller by their number
+        (see :func:`identify_at_call_start`) so the greeting already knows them. The answer
+        goes to the model as context, and ``{{identify_caller.id}}`` chains from then on."""
+        event = await identify_at_call_start(self.conversation, self.executor, self._on_event)
+        self.messages.append({"role": "system", "content": f"{CALL_START_CONTEXT} {event.shown}"})
+        return event
+
     async def call(self, name: str, arguments: Any, *, call_id: str = "direct") -> ToolEvent:
         """Run one tool call without a model (the REPL's direct mode); same path as the model's."""
         (event,) = await self.run_tool_calls([ToolCall(name, arguments, call_id)])
@@ -124,6 +132,30 @@ class Agent:
     async def run_tool_calls(self, calls: Sequence[ToolCall]) -> list[ToolEvent]:
         """Run tool calls of this conversation (see :func:`run_tool_calls`)."""
         return await run_tool_calls(self.conversation, self.executor, calls, self._on_event)
+
+
+#: How the call-start lookup is introduced to the model.
+CALL_START_CONTEXT = "Before the call was answered, identify_caller (the caller's number) gave:"
+
+
+async def identify_at_call_start(
+    conversation: Conversation,
+    executor: Executor,
+    on_event: Callable[[Event], None] | None = None,
+) -> ToolEvent:
+    """Run ``identify_caller`` for ``conversation`` before its first turn: the function to call
+    from a voice platform's call-start hook (or any code that knows the caller's number), so the
+    greeting can use the caller's name and what is open for them.
+
+    It is an ordinary tool call of the conversation: the result is kept for chaining
+    (``{{identify_caller.account_id}}``), and the event's ``reply.text`` is what to give the
+    model (e.g. in its first system message). An agent without ``identify_caller`` enabled, or
+    a call without ``{{caller_phone}}``, gets the usual rejected or needs-input reply.
+    """
+    (event,) = await run_tool_calls(
+        conversation, executor, [ToolCall("identify_caller", {}, "call_start")], on_event
+    )
+    return event
 
 
 async def run_tool_calls(

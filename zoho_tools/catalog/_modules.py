@@ -106,6 +106,15 @@ APPOINTMENTS = Module(
     scope="appointments",
     fields=("id", "Appointment_Name", "Appointment_Start_Time", "Status", "Appointment_For"),
 )
+# Appointments book a service of Zoho's Services__s module (its scope: "services").
+SERVICES = Module(
+    api_name="Services__s",
+    noun="service",
+    plural="services",
+    category="appointments",
+    scope="services",
+    fields=("id", "Service_Name", "Duration", "Price", "Location"),
+)
 SOLUTIONS = Module(
     api_name="Solutions",
     noun="solution",

@@ -13,7 +13,7 @@ the time and the customer; the rest comes from declared defaults:
 
 from __future__ import annotations
 
-from zoho_tools.catalog._modules import APPOINTMENTS
+from zoho_tools.catalog._modules import APPOINTMENTS, SERVICES
 from zoho_tools.catalog._shapes import create_action, search_action, update_action
 from zoho_tools.templates import Param
 
@@ -25,6 +25,12 @@ search_appointment = search_action(
     APPOINTMENTS,
     description="Find appointments by name.",
     query=Param(name="query", description="Name words", required=True, min_length=2),
+)
+
+search_service = search_action(
+    SERVICES,
+    description="Find a bookable service by name (its id is service_id).",
+    query=Param(name="query", description="Service name", required=True, min_length=2),
 )
 
 schedule_appointment = create_action(
@@ -85,4 +91,10 @@ cancel_appointment = update_action(
     destructive=True,
 )
 
-ACTIONS = (search_appointment, schedule_appointment, update_appointment, cancel_appointment)
+ACTIONS = (
+    search_appointment,
+    search_service,
+    schedule_appointment,
+    update_appointment,
+    cancel_appointment,
+)

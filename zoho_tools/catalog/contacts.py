@@ -2,9 +2,45 @@
 
 from __future__ import annotations
 
-from zoho_tools.catalog._modules import CONTACTS
-from zoho_tools.catalog._shapes import create_action, delete_action, search_action, update_action
-from zoho_tools.templates import Param
+from zoho_tools.catalog._modules import ACCOUNTS, CASES, CONTACTS, DEALS, EVENTS, LEADS
+from zoho_tools.catalog._shapes import (
+    SEARCH_SCOPE,
+    create_action,
+    delete_action,
+    search_action,
+    update_action,
+)
+from zoho_tools.templates import ActionTemplate, Param
+
+# A plan of several searches (zoho_tools.identify), declared here like any other action: the
+# first request is the contact search by phone; Leads, Accounts and the open items follow.
+identify_caller = ActionTemplate(
+    name="identify_caller",
+    title="Identify caller",
+    description="Who is calling, by their number: contact, lead or account, with open cases, "
+    "open deals and upcoming meetings.",
+    category="contacts",
+    module=CONTACTS.api_name,
+    method="GET",
+    path=f"/{CONTACTS.api_name}/search",
+    params=(
+        Param(
+            name="phone",
+            type="phone",
+            required=True,
+            ask="What number are you calling from?",
+            default="{{caller_phone}}",
+        ),
+    ),
+    query={"phone": "{{phone}}"},
+    read_only=True,
+    idempotent=True,
+    scopes=(
+        *(m.scope_for("READ") for m in (CONTACTS, LEADS, ACCOUNTS, CASES, DEALS, EVENTS)),
+        SEARCH_SCOPE,
+    ),
+    fields=("id", "module", "name", "account_id", "account_name"),
+)
 
 search_contact = search_action(
     CONTACTS,
@@ -57,4 +93,4 @@ update_contact = update_action(
 
 delete_contact = delete_action(CONTACTS, description="Delete a contact.")
 
-ACTIONS = (search_contact, create_contact, update_contact, delete_contact)
+ACTIONS = (identify_caller, search_contact, create_contact, update_contact, delete_contact)
