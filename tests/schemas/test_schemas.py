@@ -135,7 +135,11 @@ def test_catalog_format_carries_the_whole_declaration(template: ActionTemplate) 
     fields = template.field_map()
     assert [p["name"] for p in entry["params"]] == [p.name for p in template.params]
     for declared, exported in zip(template.params, entry["params"], strict=True):
-        assert exported["zoho_field"] == fields[declared.name]
+        assert exported["zoho_field"] == fields.get(declared.name)
+        if declared.names is None:
+            assert exported["zoho_field"] is not None and exported["names"] is None
+        else:
+            assert exported["names"]["id_param"] in fields
         assert exported["required"] is declared.required
         assert exported["ask"] == declared.ask
         assert exported["type"] == declared.type

@@ -19,7 +19,15 @@ from typing import Any
 from zoho_tools.agent.llm import LLM, AssistantTurn, Message, TextSink
 from zoho_tools.executor import Executor
 from zoho_tools.normalize import brief_name
-from zoho_tools.orchestrator import Conversation, Outcome, Ready, Settle, ToolCall, step
+from zoho_tools.orchestrator import (
+    Conversation,
+    NeedsLookup,
+    Outcome,
+    Ready,
+    Settle,
+    ToolCall,
+    step,
+)
 from zoho_tools.replies import ToolReply, internal_error, reply_for
 from zoho_tools.results import ActionResult
 from zoho_tools.templates import PLACEHOLDER
@@ -179,6 +187,8 @@ async def run_tool_calls(
     events: dict[int, ToolEvent] = {}
     for wave in _waves(calls):
         stepped = [(index, _step(conversation, calls[index])) for index in wave]
+        if any(isinstance(outcome, NeedsLookup) for _, outcome in stepped):
+            stepped = await _with_names(conversation, executor, calls, stepped, events)
         ready = [(index, outcome) for index, outcome in stepped if isinstance(outcome, Ready)]
         # Every guard is taken before anything is awaited, so a turn cancelled before a task
         # started still settles each of its writes.
@@ -200,6 +210,47 @@ async def run_tool_calls(
         for event in ordered:
             on_event(event)
     return ordered
+
+
+async def _with_names(
+    conversation: Conversation,
+    executor: Executor,
+    calls: Sequence[ToolCall],
+    stepped: list[tuple[int, Outcome | None]],
+    events: dict[int, ToolEvent],
+) -> list[tuple[int, Outcome | None]]:
+    """Look up the names the calls of ``stepped`` gave for record ids (in parallel), and step
+    those calls again. A call whose search failed is answered with Zoho's error (into
+    ``events``) and left out of what is returned."""
+    from zoho_tools.names import look_up
+
+    wanted = [(i, o) for i, o in stepped if isinstance(o, NeedsLookup)]
+    try:
+        answers = await asyncio.gather(
+            *(look_up(executor.send, outcome.action, outcome.lookups) for _, outcome in wanted)
+        )
+    except BaseException:
+        # Cancelled while looking up: the writes handed out beside them were never sent.
+        for _, outcome in stepped:
+            if isinstance(outcome, Ready):
+                conversation.release(outcome)
+        raise
+    failed = {}
+    for (index, _), (found, error) in zip(wanted, answers, strict=True):
+        conversation.found_names(found)
+        if error is not None:
+            failed[index] = error
+    again: list[tuple[int, Outcome | None]] = []
+    for index, outcome in stepped:
+        if isinstance(outcome, NeedsLookup):
+            outcome = _step(conversation, calls[index])
+            if isinstance(outcome, NeedsLookup):  # its search failed: say so
+                error = failed.get(index)
+                reply = reply_for(None, error) if error else internal_error(outcome.action)
+                events[index] = ToolEvent(calls[index], outcome, error, reply)
+                continue
+        again.append((index, outcome))
+    return again
 
 
 def _step(conversation: Conversation, call: ToolCall) -> Outcome | None:

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from zoho_tools.templates import ActionTemplate, Param
+from zoho_tools.templates import ActionTemplate, NameOf, Param
 
 #: Search results a model sees at once: enough to pick the right record, few enough to read out.
 SEARCH_PAGE_SIZE = 10
@@ -70,6 +70,17 @@ def record_id() -> Param:
     """The ``id`` of the record an action works on. The model looks it up (a search action),
     so it has no question for the caller."""
     return Param(name="id", type="id", required=True)
+
+
+def by_name(id_param: Param, name: str, module: str) -> tuple[Param, Param]:
+    """A lookup id and the name that may stand for it: ``account_id`` and ``account_name``. The
+    name is looked up in ``module`` (or ``"users"``) before sending; it never reaches Zoho."""
+    described = Param(
+        name=name,
+        description=f"Instead of {id_param.name}",
+        names=NameOf(id_param=id_param.name, module=module),
+    )
+    return id_param, described
 
 
 def placeholder(name: str) -> str:

@@ -14,7 +14,7 @@ the time and the customer; the rest comes from declared defaults:
 from __future__ import annotations
 
 from zoho_tools.catalog._modules import APPOINTMENTS, SERVICES
-from zoho_tools.catalog._shapes import create_action, search_action, update_action
+from zoho_tools.catalog._shapes import by_name, create_action, search_action, update_action
 from zoho_tools.templates import Param
 
 LOCATIONS = ("Business Address", "Client Address")
@@ -47,8 +47,16 @@ schedule_appointment = create_action(
         ),
         Param(name="customer_id", type="id", required=True),
         Param(name="customer_module", enum=CUSTOMER_MODULES, required=True, default="Contacts"),
-        Param(name="service_id", type="id", required=True, default="{{service_id}}"),
-        Param(name="owner_id", type="id", required=True, default="{{owner_id}}"),
+        *by_name(
+            Param(name="service_id", type="id", required=True, default="{{service_id}}"),
+            "service_name",
+            "Services__s",
+        ),
+        *by_name(
+            Param(name="owner_id", type="id", required=True, default="{{owner_id}}"),
+            "owner",
+            "users",
+        ),
         Param(name="title", required=True, default="Phone booking"),
         Param(name="location", enum=LOCATIONS, required=True, default="Business Address"),
         Param(

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from zoho_tools.catalog._modules import CALLS
-from zoho_tools.catalog._shapes import create_action, delete_action, search_action, update_action
+from zoho_tools.catalog._shapes import (
+    by_name,
+    create_action,
+    delete_action,
+    search_action,
+    update_action,
+)
 from zoho_tools.templates import Param
 
 CALL_TYPES = ("Inbound", "Outbound", "Missed")
@@ -41,7 +47,7 @@ log_call = create_action(
             ask="How long did the call last?",
             default="{{call_duration}}",
         ),
-        Param(name="contact_id", type="id"),
+        *by_name(Param(name="contact_id", type="id"), "contact_name", "Contacts"),
         Param(name="description", type="text"),
     ),
     record={

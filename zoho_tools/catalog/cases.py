@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from zoho_tools.catalog._modules import CASES
-from zoho_tools.catalog._shapes import create_action, delete_action, search_action, update_action
+from zoho_tools.catalog._shapes import (
+    by_name,
+    create_action,
+    delete_action,
+    search_action,
+    update_action,
+)
 from zoho_tools.templates import Param
 
 CASE_STATUSES = ("New", "Escalated", "On Hold", "Closed")
@@ -24,7 +30,7 @@ create_case = create_action(
     params=(
         Param(name="subject", required=True, ask="In a few words, what is the problem?"),
         Param(name="description", type="text"),
-        Param(name="contact_id", type="id"),
+        *by_name(Param(name="contact_id", type="id"), "contact_name", "Contacts"),
         Param(name="priority", enum=CASE_PRIORITIES),
         Param(
             name="status",

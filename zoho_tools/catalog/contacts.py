@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoho_tools.catalog._modules import ACCOUNTS, CASES, CONTACTS, DEALS, EVENTS, LEADS
 from zoho_tools.catalog._shapes import (
     SEARCH_SCOPE,
+    by_name,
     create_action,
     delete_action,
     search_action,
@@ -63,7 +64,11 @@ create_contact = create_action(
         Param(name="last_name", required=True, ask="What's the caller's last name?"),
         Param(name="phone", type="phone", default="{{caller_phone}}"),
         Param(name="email", type="email"),
-        Param(name="account_id", type="id", description="Their company's account"),
+        *by_name(
+            Param(name="account_id", type="id", description="Their company's account"),
+            "account_name",
+            "Accounts",
+        ),
     ),
     record={
         "First_Name": "{{first_name}}",

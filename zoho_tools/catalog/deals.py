@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from zoho_tools.catalog._modules import DEALS
-from zoho_tools.catalog._shapes import create_action, delete_action, search_action, update_action
+from zoho_tools.catalog._shapes import (
+    by_name,
+    create_action,
+    delete_action,
+    search_action,
+    update_action,
+)
 from zoho_tools.templates import Param
 
 #: Zoho's standard pipeline stages (an org can customise them; Zoho rejects unknown ones).
@@ -43,8 +49,8 @@ create_deal = create_action(
             ask="When do you expect the deal to close?",
         ),
         Param(name="amount", type="number", minimum=0),
-        Param(name="account_id", type="id"),
-        Param(name="contact_id", type="id"),
+        *by_name(Param(name="account_id", type="id"), "account_name", "Accounts"),
+        *by_name(Param(name="contact_id", type="id"), "contact_name", "Contacts"),
     ),
     record={
         "Deal_Name": "{{deal_name}}",

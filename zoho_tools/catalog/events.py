@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from zoho_tools.catalog._modules import EVENTS
-from zoho_tools.catalog._shapes import create_action, delete_action, search_action, update_action
+from zoho_tools.catalog._shapes import (
+    by_name,
+    create_action,
+    delete_action,
+    search_action,
+    update_action,
+)
 from zoho_tools.templates import DerivedDefault, Param
 
 search_event = search_action(
@@ -35,7 +41,7 @@ create_event = create_action(
             minimum=0,
             maximum=60,
         ),
-        Param(name="contact_id", type="id"),
+        *by_name(Param(name="contact_id", type="id"), "contact_name", "Contacts"),
     ),
     record={
         "Event_Title": "{{title}}",
