@@ -29,7 +29,7 @@ its defaults), each action's latest result for ``{{action.field}}`` chaining, an
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -206,6 +206,18 @@ class Conversation:
         self._sending: set[str] = set()
         #: Names looked up in Zoho (by :func:`name_key`): the records each could mean.
         self._names: dict[tuple[str, str], tuple[Choice, ...]] = {}
+
+    def declared(self, name: str) -> ActionTemplate | None:
+        """The action ``name`` as the catalog declares it (before :meth:`tailor`)."""
+        return self._catalog.get(name) if name in self.tools else None
+
+    def tailor(self, templates: Iterable[ActionTemplate]) -> None:
+        """Use these versions of enabled actions from now on: the connected org's own picklist
+        values and mandatory fields (:mod:`zoho_tools.org`). Unknown names are ignored."""
+        changed = {t.name: t for t in templates if self.tools.get(t.name) is not t}
+        changed = {name: t for name, t in changed.items() if name in self.tools}
+        if changed:
+            self.tools = Catalog(changed.get(a.name, a) for a in self.tools.values())
 
     def found_names(self, found: Mapping[tuple[str, str], Sequence[Choice]]) -> None:
         """Record what a lookup of names found (by :attr:`NameLookup.key`); the next step of

@@ -50,6 +50,7 @@ REQUIRED = {
     "tags",
     "identify_at_call_start",
     "name_with_two_matches",
+    "custom_stage",
 }
 
 JOHN = "6421873000001000005"  # John Smith's id in a fresh demo org (ids are deterministic)

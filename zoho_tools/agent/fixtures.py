@@ -28,6 +28,9 @@ every expectation that failed. Example (abridged)::
         Leads: [{Last_Name: Smith}]
       counts: {"POST /crm/v7/Cases": 1}
 
+``org: {picklists: {Deals: {Stage: [...]}}}`` gives the sandbox org its own picklist values, and
+the agent reads them as it reads a connected org's metadata.
+
 ``call_start: {expect: {...}}`` runs ``identify_caller`` before the first turn, as a voice
 platform's call-start hook would (:meth:`~zoho_tools.agent.loop.Agent.start`), and checks what it
 showed the model.
@@ -95,6 +98,14 @@ class RequestSpec(_Strict):
     status: int | None = None
 
 
+class OrgSpec(_Strict):
+    """How the fixture's sandbox org differs from the demo org: its own picklist values, by
+    module and field (``{Deals: {Stage: [Prospecting, ...]}}``). With it, the agent reads the
+    org's metadata as it would a connected org's."""
+
+    picklists: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
+
+
 class CallStart(_Strict):
     """The call-start lookup (``identify_caller`` before the first turn), and what it shows."""
 
@@ -119,6 +130,7 @@ class Fixture(_Strict):
     voice: bool = True
     variables: dict[str, Any] = Field(default_factory=dict)
     employee: EmployeeSpec = Field(default_factory=EmployeeSpec)
+    org: OrgSpec | None = None
     call_start: CallStart | None = None
     turns: list[CallerTurn]
     expect: Expectations = Field(default_factory=Expectations)
@@ -208,6 +220,9 @@ async def run_fixture(
     now = fixture.now if fixture.now.tzinfo else fixture.now.replace(tzinfo=locale.zone)
     clock = _FrozenClock(now)
     sandbox = Sandbox(seed="demo", clock=clock.epoch)
+    for module, fields in (fixture.org.picklists if fixture.org else {}).items():
+        for field_name, values in fields.items():
+            sandbox.set_picklist(module, field_name, values)
     run = FixtureRun(fixture=fixture, sandbox=sandbox)
 
     def record(event: Event) -> None:
@@ -221,7 +236,7 @@ async def run_fixture(
         locale=locale,
         clock=clock,
     )
-    executor = sandbox_executor(sandbox)
+    executor = sandbox_executor(sandbox, metadata_ttl=None if fixture.org is None else 600.0)
     try:
         prompt = system_prompt("voice" if fixture.voice else "chat", conversation)
         agent = Agent(

@@ -13,7 +13,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from zoho_tools.agent.llm import LLM, AssistantTurn, Message, TextSink
@@ -28,6 +28,7 @@ from zoho_tools.orchestrator import (
     ToolCall,
     step,
 )
+from zoho_tools.org import OrgMetadata, needs_metadata, tailor
 from zoho_tools.replies import ToolReply, internal_error, reply_for
 from zoho_tools.results import ActionResult
 from zoho_tools.templates import PLACEHOLDER
@@ -185,6 +186,9 @@ async def run_tool_calls(
     others keep theirs (a sibling write Zoho already committed is never lost).
     """
     events: dict[int, ToolEvent] = {}
+    metadata = getattr(executor, "metadata", None)
+    if metadata is not None:
+        await _tailor(conversation, metadata, calls)
     for wave in _waves(calls):
         stepped = [(index, _step(conversation, calls[index])) for index in wave]
         if any(isinstance(outcome, NeedsLookup) for _, outcome in stepped):
@@ -195,7 +199,11 @@ async def run_tool_calls(
         with ExitStack() as guards:
             sends = [
                 _send(
-                    executor, calls[i], outcome, guards.enter_context(conversation.sending(outcome))
+                    conversation,
+                    executor,
+                    calls[i],
+                    outcome,
+                    guards.enter_context(conversation.sending(outcome)),
                 )
                 for i, outcome in ready
             ]
@@ -210,6 +218,43 @@ async def run_tool_calls(
         for event in ordered:
             on_event(event)
     return ordered
+
+
+async def _tailor(
+    conversation: Conversation, metadata: OrgMetadata, calls: Sequence[ToolCall]
+) -> None:
+    """Give the calls' actions the org's own picklists and mandatory fields before they are
+    checked (read once per module and kept; see :mod:`zoho_tools.org`)."""
+    declared = [
+        template
+        for call in calls
+        if isinstance(call.name, str)
+        and (template := conversation.declared(call.name)) is not None
+        and needs_metadata(template)
+    ]
+    if declared:
+        conversation.tailor(await metadata.tailored(declared))
+
+
+async def _refreshed_picklist(
+    conversation: Conversation, metadata: OrgMetadata, ready: Ready, result: ActionResult
+) -> ActionResult:
+    """Zoho refused a picklist value the org's metadata allowed when it was read: read it
+    again, check further calls against it, and give the model the org's values now."""
+    template = ready.request.template
+    param = template.param(result.field) if result.field else None
+    declared = conversation.declared(template.name)
+    if param is None or not param.enum or template.module is None or declared is None:
+        return result
+    fresh = await metadata.refresh(template.module)
+    tailored = tailor(declared, fresh)
+    conversation.tailor([tailored])
+    values = (tailored.param(param.name) or param).enum
+    hint = (
+        f"{param.name} must be one of this org's values: {', '.join(values)}. Ask the caller "
+        "which one they mean, then repeat the call."
+    )
+    return replace(result, hint=hint)
 
 
 async def _with_names(
@@ -267,11 +312,17 @@ def _answered(call: ToolCall, outcome: Outcome | None) -> ToolEvent:
     return ToolEvent(call, outcome, None, reply)
 
 
-async def _send(executor: Executor, call: ToolCall, ready: Ready, settle: Settle) -> ToolEvent:
+async def _send(
+    conversation: Conversation, executor: Executor, call: ToolCall, ready: Ready, settle: Settle
+) -> ToolEvent:
     """Send one ready call and settle it. An exception (a bug: the executor turns every fault of
     Zoho's into a result) becomes an internal error; the guard settles the call all the same."""
     try:
-        result = settle(await executor.execute(ready.request))
+        result = await executor.execute(ready.request)
+        metadata = getattr(executor, "metadata", None)
+        if metadata is not None and result.code == "INVALID_DATA":
+            result = await _refreshed_picklist(conversation, metadata, ready, result)
+        settle(result)
     except Exception:
         logger.exception("sending the tool call %s failed", ready.action)
         return ToolEvent(call, ready, None, internal_error(ready.action))
