@@ -42,6 +42,7 @@ from zoho_tools.rendering import ActionRequest
 from zoho_tools.results import OUTCOME_UNKNOWN, ActionResult, display_name, error_result
 from zoho_tools.templates import CONFIRMED, ActionTemplate, Param
 from zoho_tools.variables import MissingVariable, VariableScope, resolve_in_scope
+from zoho_tools.zoho import is_record_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -461,7 +462,8 @@ def _named(
 ]:
     """The names in ``values`` still to look up; else ``values`` with each name found once
     replaced by its record's id, the names that matched several records (with the choices) and
-    a problem for each that matched none. A given id wins over a name."""
+    a problem for each that matched none. A given id wins over a name; a parameter that is its
+    own id parameter (``owner``: a name, an email or an id) is looked up unless it is an id."""
     lookups = []
     named = dict(values)
     choices: dict[str, tuple[Choice, ...]] = {}
@@ -470,7 +472,10 @@ def _named(
         names, value = param.names, values.get(param.name)
         if names is None or not isinstance(value, str) or is_blank(value):
             continue
-        given_id = values.get(names.id_param)
+        own = names.id_param == param.name
+        if own and is_record_id(value.strip()):
+            continue
+        given_id = None if own else values.get(names.id_param)
         if given_id is not None and not is_blank(given_id):
             named.pop(param.name)
             continue

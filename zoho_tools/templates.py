@@ -44,6 +44,8 @@ NAME_PATTERN = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 #: The argument with which the model confirms an action marked ``confirm`` (after the caller
 #: agreed to the read-back); every schema of such an action carries it.
 CONFIRMED = "confirmed"
+#: In ``Param.required_when``: required whenever the other parameter has any value.
+ANY_VALUE = "*"
 #: A ``{{...}}`` placeholder: a parameter, a call variable or ``action.dotted.path``.
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_$]+)*)\s*\}\}")
 
@@ -67,7 +69,8 @@ class DerivedDefault:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class NameOf:
     """What a name parameter stands for: the record id parameter ``id_param`` of a record of
-    ``module`` (a Zoho module API name, or ``"users"`` for a team member by name or email).
+    ``module`` (a Zoho module API name, or ``"users"`` for a team member by name or email). A
+    parameter may be its own ``id_param`` (``owner``: a name, an email or an id).
 
     A name never reaches Zoho itself: before sending, the agent loop searches ``module`` for it
     (:mod:`zoho_tools.names`); one match fills ``id_param``, several become a question to the
@@ -99,7 +102,8 @@ class Param:
     #: For numbers: the range Zoho accepts (a reminder of 0-60 minutes, a quantity above 0).
     minimum: float | None = None
     maximum: float | None = None
-    #: Required only when another parameter has a given value: ``("location", "Client Address")``.
+    #: Required only when another parameter has a given value: ``("location", "Client Address")``,
+    #: or any value: ``("related_id", ANY_VALUE)``.
     required_when: tuple[str, str] | None = None
     #: For ``type="items"``: the fields of one item, and the JSON template one item renders to.
     item_params: tuple[Param, ...] = ()

@@ -169,7 +169,8 @@ def test_every_placeholder_is_a_parameter_or_a_documented_call_variable(
 @pytest.mark.parametrize("template", ACTIONS, ids=NAMES)
 def test_every_parameter_reaches_the_request(template: ActionTemplate) -> None:
     # A name for a lookup stands for its id parameter, which reaches the request.
-    assert list(template.field_map()) == [p.name for p in template.params if p.names is None]
+    reaching = [p.name for p in template.params if p.names is None or p.names.id_param == p.name]
+    assert list(template.field_map()) == reaching
     for param in template.params:
         if param.names is not None:
             assert param.names.id_param in template.field_map()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from zoho_tools.catalog._modules import CALLS
 from zoho_tools.catalog._shapes import (
+    RELATED_TO,
     by_name,
     create_action,
     delete_action,
+    related_to,
     search_action,
     update_action,
 )
@@ -48,6 +50,7 @@ log_call = create_action(
             default="{{call_duration}}",
         ),
         *by_name(Param(name="contact_id", type="id"), "contact_name", "Contacts"),
+        *related_to(),
         Param(name="description", type="text"),
     ),
     record={
@@ -56,6 +59,7 @@ log_call = create_action(
         "Call_Start_Time": "{{start_time}}",
         "Call_Duration": "{{duration}}",
         "Who_Id": {"id": "{{contact_id}}"},
+        **RELATED_TO,
         "Description": "{{description}}",
     },
 )

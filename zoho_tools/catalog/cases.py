@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from zoho_tools.catalog._modules import CASES
 from zoho_tools.catalog._shapes import (
+    OWNER,
     by_name,
     create_action,
     delete_action,
+    owner,
     search_action,
     update_action,
 )
@@ -46,6 +48,7 @@ create_case = create_action(
             ask="How did the case come in: phone, email or web?",
             default="Phone",
         ),
+        owner(),
     ),
     record={
         "Subject": "{{subject}}",
@@ -55,6 +58,7 @@ create_case = create_action(
         "Priority": "{{priority}}",
         "Status": "{{status}}",
         "Case_Origin": "{{origin}}",
+        **OWNER,
     },
 )
 
@@ -65,11 +69,13 @@ update_case = update_action(
         Param(name="status", enum=CASE_STATUSES),
         Param(name="priority", enum=CASE_PRIORITIES),
         Param(name="description", type="text"),
+        owner(),
     ),
     record={
         "Status": "{{status}}",
         "Priority": "{{priority}}",
         "Description": "{{description}}",
+        **OWNER,
     },
 )
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from zoho_tools.catalog._modules import ACCOUNTS, CASES, CONTACTS, DEALS, EVENTS, LEADS
 from zoho_tools.catalog._shapes import (
+    OWNER,
     SEARCH_SCOPE,
     by_name,
     create_action,
     delete_action,
+    owner,
     search_action,
     update_action,
 )
@@ -18,8 +20,7 @@ from zoho_tools.templates import ActionTemplate, Param
 identify_caller = ActionTemplate(
     name="identify_caller",
     title="Identify caller",
-    description="Who is calling, by their number: contact, lead or account, with open cases, "
-    "open deals and upcoming meetings.",
+    description="The caller by their number: who, their account, open cases and deals, meetings.",
     category="contacts",
     module=CONTACTS.api_name,
     method="GET",
@@ -69,6 +70,7 @@ create_contact = create_action(
             "account_name",
             "Accounts",
         ),
+        owner(),
     ),
     record={
         "First_Name": "{{first_name}}",
@@ -76,6 +78,7 @@ create_contact = create_action(
         "Phone": "{{phone}}",
         "Email": "{{email}}",
         "Account_Name": {"id": "{{account_id}}"},
+        **OWNER,
     },
 )
 
@@ -87,12 +90,14 @@ update_contact = update_action(
         Param(name="last_name"),
         Param(name="phone", type="phone"),
         Param(name="email", type="email"),
+        owner(),
     ),
     record={
         "First_Name": "{{first_name}}",
         "Last_Name": "{{last_name}}",
         "Phone": "{{phone}}",
         "Email": "{{email}}",
+        **OWNER,
     },
 )
 

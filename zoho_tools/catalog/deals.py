@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from zoho_tools.catalog._modules import DEALS
 from zoho_tools.catalog._shapes import (
+    OWNER,
     by_name,
     create_action,
     delete_action,
+    owner,
     search_action,
     update_action,
 )
@@ -51,6 +53,7 @@ create_deal = create_action(
         Param(name="amount", type="number", minimum=0),
         *by_name(Param(name="account_id", type="id"), "account_name", "Accounts"),
         *by_name(Param(name="contact_id", type="id"), "contact_name", "Contacts"),
+        owner(),
     ),
     record={
         "Deal_Name": "{{deal_name}}",
@@ -59,6 +62,7 @@ create_deal = create_action(
         "Amount": "{{amount}}",
         "Account_Name": {"id": "{{account_id}}"},
         "Contact_Name": {"id": "{{contact_id}}"},
+        **OWNER,
     },
 )
 
@@ -69,11 +73,13 @@ update_deal = update_action(
         Param(name="stage", enum=DEAL_STAGES),
         Param(name="amount", type="number", minimum=0),
         Param(name="closing_date", type="date"),
+        owner(),
     ),
     record={
         "Stage": "{{stage}}",
         "Amount": "{{amount}}",
         "Closing_Date": "{{closing_date}}",
+        **OWNER,
     },
 )
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from zoho_tools.catalog._modules import TASKS
 from zoho_tools.catalog._shapes import (
+    RELATED_TO,
     by_name,
     create_action,
     delete_action,
+    related_to,
     search_action,
     update_action,
 )
@@ -31,11 +33,13 @@ create_task = create_action(
             "contact_name",
             "Contacts",
         ),
+        *related_to(),
     ),
     record={
         "Subject": "{{subject}}",
         "Due_Date": "{{due_date}}",
         "Who_Id": {"id": "{{contact_id}}"},
+        **RELATED_TO,
     },
 )
 

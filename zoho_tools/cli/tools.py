@@ -314,7 +314,10 @@ def _describe_param(param: Param, zoho_field: str | None, *, indent: str) -> lis
     if param.required:
         facts.append("required")
     if param.required_when:
-        facts.append(f"required if {param.required_when[0]} is {param.required_when[1]}")
+        other, value = param.required_when
+        facts.append(
+            f"required with {other}" if value == "*" else f"required if {other} is {value}"
+        )
     if param.has_default:
         shown = describe_default(param.default)
         written = str(param.default) if isinstance(param.default, str) else None
