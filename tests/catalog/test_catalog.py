@@ -275,12 +275,19 @@ def test_declared_defaults(action: str, param: str) -> None:
 def test_quote_items_and_appointment_address() -> None:
     items = CATALOG["create_quote"].param("items")
     assert items.type == "items"
-    product, quantity = items.item_params
+    product, quantity, price = items.item_params
     assert (product.name, product.type, product.required) == ("product_id", "id", True)
     assert (quantity.name, quantity.type, quantity.default) == ("quantity", "number", 1)
+    assert (price.name, price.type, price.required, price.minimum) == (
+        "list_price",
+        "number",
+        False,
+        0,
+    )
     assert items.item_template == {
         "Product_Name": {"id": "{{product_id}}"},
         "Quantity": "{{quantity}}",
+        "List_Price": "{{list_price}}",
     }
     address = CATALOG["schedule_appointment"].param("address")
     assert not address.required and address.required_when == ("location", "Client Address")

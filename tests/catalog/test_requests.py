@@ -121,7 +121,7 @@ def test_updates_send_only_the_fields_given(template: ActionTemplate) -> None:
 def test_cancelling_an_appointment_sets_its_status() -> None:
     request = render_request(CATALOG["cancel_appointment"], {"id": RECORD_ID})
     assert request.describe() == f"PUT /Appointments__s/{RECORD_ID}"
-    assert request.json == {"data": [{"Status": "Cancelled"}]}
+    assert request.json == {"data": [{"Status": "Cancelled", "Cancellation_Reason": "By Customer"}]}
 
 
 @pytest.mark.parametrize(

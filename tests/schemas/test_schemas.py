@@ -165,6 +165,7 @@ def test_catalog_format_maps_line_item_fields() -> None:
     assert {p["name"]: p["zoho_field"] for p in items["item_params"]} == {
         "product_id": "Product_Name.id",
         "quantity": "Quantity",
+        "list_price": "List_Price",
     }
 
 
@@ -186,7 +187,7 @@ def test_strict_schema_makes_enums_and_nested_items_nullable() -> None:
     items = strict["properties"]["items"]
     assert items["type"] == ["array", "null"]
     assert items["items"]["type"] == "object"
-    assert items["items"]["required"] == ["product_id", "quantity"]
+    assert items["items"]["required"] == ["product_id", "quantity", "list_price"]
     stage = strict_schema(input_schema(CATALOG["create_deal"]))["properties"]["stage"]
     assert stage["enum"][-1] is None
     assert stage["enum"][:-1] == list(CATALOG["create_deal"].param("stage").enum)

@@ -86,7 +86,7 @@ PRODUCTS = Module(
     plural="products",
     category="products",
     scope="products",
-    fields=("id", "Product_Name", "Product_Code", "Unit_Price"),
+    fields=("id", "Product_Name", "Product_Code", "Unit_Price", "Qty_in_Stock"),
 )
 QUOTES = Module(
     api_name="Quotes",
@@ -121,7 +121,15 @@ SOLUTIONS = Module(
     plural="solutions",
     category="solutions",
     scope="solutions",
-    fields=("id", "Solution_Title", "Question", "Answer", "Status"),
+    fields=(
+        "id",
+        "Solution_Number",
+        "Solution_Title",
+        "Question",
+        "Answer",
+        "Status",
+        "Product_Name",
+    ),
 )
 
 #: Modules whose records a caller talks about, and which take notes and tags. An enum of their

@@ -95,7 +95,13 @@ cancel_appointment = update_action(
     title="Cancel appointment",
     description="Cancel an appointment.",
     params=(Param(name="reason"),),
-    record={"Status": "Cancelled", "Cancellation_Note": "{{reason}}"},
+    # Zoho v7 cancels an appointment by its status (the record stays, with why and by whom),
+    # not by a DELETE: a phone cancellation is the customer's.
+    record={
+        "Status": "Cancelled",
+        "Cancellation_Reason": "By Customer",
+        "Cancellation_Note": "{{reason}}",
+    },
     destructive=True,
 )
 

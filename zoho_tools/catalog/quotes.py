@@ -41,8 +41,14 @@ create_quote = create_action(
             item_params=(
                 Param(name="product_id", type="id", required=True),
                 Param(name="quantity", type="number", default=1, minimum=0.01),
+                # Zoho takes the product's unit price when no list price is sent.
+                Param(name="list_price", type="number", minimum=0),
             ),
-            item_template={"Product_Name": {"id": "{{product_id}}"}, "Quantity": "{{quantity}}"},
+            item_template={
+                "Product_Name": {"id": "{{product_id}}"},
+                "Quantity": "{{quantity}}",
+                "List_Price": "{{list_price}}",
+            },
         ),
         *by_name(Param(name="contact_id", type="id"), "contact_name", "Contacts"),
         *by_name(Param(name="account_id", type="id"), "account_name", "Accounts"),
