@@ -22,10 +22,16 @@ if TYPE_CHECKING:
 
 
 def sandbox_executor(
-    sandbox: Sandbox, *, timeout: float = 8.0, retry: RetryPolicy | None = None
+    sandbox: Sandbox,
+    *,
+    timeout: float = 8.0,
+    retry: RetryPolicy | None = None,
+    metadata_ttl: float | None = None,
 ) -> Executor:
     """An executor talking to ``sandbox`` in-process, authenticated like a real client: a token of
-    the sandbox's demo OAuth client, refreshed through the sandbox's own accounts server."""
+    the sandbox's demo OAuth client, refreshed through the sandbox's own accounts server.
+    ``metadata_ttl`` makes it read the sandbox org's own picklists and mandatory fields, as
+    :func:`org_executor` does for a real org."""
     from zoho_tools.auth import sandbox_auth
 
     token_http = httpx.AsyncClient(transport=sandbox.async_transport())
@@ -37,6 +43,7 @@ def sandbox_executor(
         timeout=timeout,
         retry=retry,
         resources=(token_http,),
+        metadata_ttl=metadata_ttl,
     )
 
 
@@ -45,9 +52,12 @@ def org_executor(settings: Settings) -> Executor:
 
     The API base is ``settings.api_base`` when set, else the ``api_domain`` of the stored token
     (Zoho's answer to which data centre the org lives in). Nothing is read until the first call;
-    with nothing stored, calls answer ``NOT_CONNECTED``.
+    with nothing stored, calls answer ``NOT_CONNECTED``. Writes are checked against the org's own
+    picklists and mandatory fields (:mod:`zoho_tools.org`), read once per module and kept for
+    :data:`~zoho_tools.org.DEFAULT_TTL` seconds.
     """
     from zoho_tools.auth import auth_from_settings
+    from zoho_tools.org import DEFAULT_TTL
 
     token_http = httpx.AsyncClient(timeout=settings.request_timeout)
     auth = auth_from_settings(settings, http=token_http)
@@ -61,6 +71,7 @@ def org_executor(settings: Settings) -> Executor:
         timeout=settings.request_timeout,
         retry=RetryPolicy(budget=settings.retry_budget),
         resources=(token_http,),
+        metadata_ttl=DEFAULT_TTL,
     )
 
 

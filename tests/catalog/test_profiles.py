@@ -24,12 +24,11 @@ def test_every_profile_names_actions_of_the_catalog() -> None:
 
 def test_the_voice_profile_has_what_a_phone_agent_needs_most() -> None:
     assert 8 <= len(VOICE) <= 12
-    # Find the caller (their number is the search default) and their cases; open a case, a
-    # follow-up task or a meeting; log the call; take a note.
-    assert CATALOG["search_contact"].param("query").default == "{{caller_phone}}"  # type: ignore[union-attr]
-    for name in ("search_contact", "search_case", "create_case", "create_task", "create_event"):
+    # Identify the caller, find a contact or their cases; open a case, a follow-up task or a
+    # meeting; log the call; take a note.
+    for name in ("identify_caller", "search_contact", "search_case", "create_case", "create_task"):
         assert name in VOICE
-    assert {"log_call", "create_note"} <= set(VOICE)
+    assert {"create_event", "log_call", "create_note"} <= set(VOICE)
     # Nothing that destroys: a phone agent never needs to read back a deletion.
     assert not any(a.destructive for a in VOICE.values())
     assert list(VOICE) == [n for n in CATALOG if n in VOICE]  # catalog order
@@ -41,6 +40,7 @@ def test_a_profile_adds_to_names_and_categories_and_keeps_to_a_narrowed_catalog(
     narrowed = CATALOG.select(categories=["cases", "notes"])
     assert list(narrowed.select(profile="voice")) == ["search_case", "create_case", "create_note"]
     assert list(CATALOG.select(profile="voice", read_only=True)) == [
+        "identify_caller",
         "search_contact",
         "search_lead",
         "search_case",

@@ -28,6 +28,13 @@ every expectation that failed. Example (abridged)::
         Leads: [{Last_Name: Smith}]
       counts: {"POST /crm/v7/Cases": 1}
 
+``org: {picklists: {Deals: {Stage: [...]}}}`` gives the sandbox org its own picklist values, and
+the agent reads them as it reads a connected org's metadata.
+
+``call_start: {expect: {...}}`` runs ``identify_caller`` before the first turn, as a voice
+platform's call-start hook would (:meth:`~zoho_tools.agent.loop.Agent.start`), and checks what it
+showed the model.
+
 A model step may also carry ``faults`` (injected into the sandbox just before its tool calls run),
 e.g. ``faults: [{kind: drop, method: POST, path: /crm/v7/Tasks, after_commit: true}]``.
 """
@@ -107,6 +114,20 @@ class RequestSpec(_Strict):
     status: int | None = None
 
 
+class OrgSpec(_Strict):
+    """How the fixture's sandbox org differs from the demo org: its own picklist values, by
+    module and field (``{Deals: {Stage: [Prospecting, ...]}}``). With it, the agent reads the
+    org's metadata as it would a connected org's."""
+
+    picklists: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
+
+
+class CallStart(_Strict):
+    """The call-start lookup (``identify_caller`` before the first turn), and what it shows."""
+
+    expect: dict[str, Any] = Field(default_factory=dict)
+
+
 class Expectations(_Strict):
     requests: list[RequestSpec] = Field(default_factory=list)
     records: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
@@ -125,6 +146,8 @@ class Fixture(_Strict):
     voice: bool = True
     variables: dict[str, Any] = Field(default_factory=dict)
     employee: EmployeeSpec = Field(default_factory=EmployeeSpec)
+    org: OrgSpec | None = None
+    call_start: CallStart | None = None
     turns: list[CallerTurn]
     expect: Expectations = Field(default_factory=Expectations)
 
@@ -242,6 +265,9 @@ async def run_fixture(
     now = fixture.now if fixture.now.tzinfo else fixture.now.replace(tzinfo=locale.zone)
     clock = _FrozenClock(now)
     sandbox = Sandbox(seed="demo", clock=clock.epoch)
+    for module, fields in (fixture.org.picklists if fixture.org else {}).items():
+        for field_name, values in fields.items():
+            sandbox.set_picklist(module, field_name, values)
     run = FixtureRun(fixture=fixture, sandbox=sandbox)
 
     def record(event: Event) -> None:
@@ -255,12 +281,19 @@ async def run_fixture(
         locale=locale,
         clock=clock,
     )
-    executor = sandbox_executor(sandbox)
+    executor = sandbox_executor(sandbox, metadata_ttl=None if fixture.org is None else 600.0)
     try:
         prompt = system_prompt("voice" if fixture.voice else "chat", conversation)
         agent = Agent(
             ScriptedLLM([]), executor, conversation, system_prompt=prompt, on_event=record
         )
+        if fixture.call_start is not None:
+            event = await agent.start()
+            if not matches(fixture.call_start.expect, json.loads(event.shown)):
+                run.failures.append(
+                    f"call start: identify_caller showed the model {event.shown}, "
+                    f"expected {json.dumps(fixture.call_start.expect)}"
+                )
         for number, turn in enumerate(fixture.turns, start=1):
             clock.advance(SECONDS_PER_TURN)
             agent.llm = _FixtureModel(turn.agent, lambda f: _inject(sandbox, f))

@@ -1,4 +1,4 @@
-"""The built-in catalog: sixty Zoho CRM actions in fifteen categories, as one read-only mapping.
+"""The built-in catalog: the Zoho CRM actions in fifteen categories, as one read-only mapping.
 
 Each category has its own file (``contacts.py``, ``leads.py``, ... ``users_tags.py``) whose
 ``ACTIONS`` tuple declares its actions once; :data:`CATALOG` merges them in the order of
@@ -53,11 +53,13 @@ CATEGORIES: Mapping[str, str] = MappingProxyType(
 
 
 #: Named selections of actions, for agents that should not see all sixty on every turn.
-#: ``voice``: what a phone agent needs most, within 1,000 tokens as OpenAI strict tools: find the
-#: caller and their cases, open a case, a follow-up task or a meeting, log the call, take a note.
+#: ``voice``: what a phone agent needs most, within 1,000 tokens as OpenAI strict tools: identify
+#: the caller, find a contact, a lead or their cases, open a case, a follow-up task or a meeting,
+#: log the call, take a note.
 PROFILES: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         "voice": (
+            "identify_caller",
             "search_contact",
             "search_lead",
             "search_case",
@@ -208,5 +210,5 @@ def _builtin() -> Catalog:
     return Catalog(actions)
 
 
-#: The sixty built-in actions.
+#: The built-in actions.
 CATALOG: Catalog = _builtin()

@@ -104,6 +104,36 @@ def serve(host: str, port: int, data: Path | None, token_ttl: int, self_client_c
     sb.close()
 
 
+@sandbox.command("picklist")
+@click.option(
+    "--data",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    required=True,
+    help="The sandbox's SQLite file (created with demo data when new), as given to `serve`.",
+)
+@click.argument("module")
+@click.argument("field")
+@click.argument("values", nargs=-1, required=True)
+def picklist(data: Path, module: str, field: str, values: tuple[str, ...]) -> None:
+    """Give a picklist FIELD of MODULE in the sandbox org its own VALUES, as an org's admin
+    would (deal stages, case statuses). `serve --data` then validates against them and serves
+    them in /settings/fields.
+
+    \b
+    Example:
+      zoho-tools sandbox picklist --data demo.db Deals Stage Prospecting Discovery Won Lost
+    """
+    from zoho_tools.sandbox import Sandbox
+
+    try:
+        with Sandbox(data, seed="demo") as org:
+            org.set_picklist(module, field, values)
+            saved = org.picklists[module][field]
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{module}.{field} in {data}: {', '.join(saved)}")
+
+
 def _stop_on_signals() -> None:
     """Make Ctrl-C and SIGTERM stop the server, even if SIGINT was ignored at start-up
     (as it is for a process started in the background by a non-interactive shell)."""

@@ -337,6 +337,23 @@ class Sandbox:
             stored = create_record(found, record, 0, ctx)
             return render_record(self._org, found, stored)
 
+    def set_picklist(self, module: str, field: str, values: Iterable[str]) -> None:
+        """Give a picklist field this org's own values, as an admin would in Zoho's setup
+        (kept in the store, so a ``--data`` file keeps them). Validation, search and
+        ``GET /settings/fields`` use them from then on.
+
+        Raises :class:`ValueError` for an unknown module, a field that is not a picklist, or no
+        values."""
+        found = self._module(module)
+        with self._lock, self._store.transaction():
+            self._org.set_picklist(found, field, list(values))
+
+    @property
+    def picklists(self) -> dict[str, dict[str, list[str]]]:
+        """The org's own picklist values, by module and field."""
+        with self._lock:
+            return {m: dict(fields) for m, fields in self._org.picklists.items()}
+
     def _module(self, name: str) -> Module:
         found = find_module(name)
         if found is None:
