@@ -24,11 +24,11 @@ def test_every_profile_names_actions_of_the_catalog() -> None:
 
 def test_the_voice_profile_has_what_a_phone_agent_needs_most() -> None:
     assert 8 <= len(VOICE) <= 12
-    # Identify the caller, find a contact or their cases; open a case, a follow-up task or a
-    # meeting; log the call; take a note.
+    # Identify the caller, find a contact or their cases; open a case or a follow-up task; log
+    # the call; take a note.
     for name in ("identify_caller", "search_contact", "search_case", "create_case", "create_task"):
         assert name in VOICE
-    assert {"create_event", "log_call", "create_note"} <= set(VOICE)
+    assert {"log_call", "create_note"} <= set(VOICE)
     # Nothing that destroys: a phone agent never needs to read back a deletion.
     assert not any(a.destructive for a in VOICE.values())
     assert list(VOICE) == [n for n in CATALOG if n in VOICE]  # catalog order

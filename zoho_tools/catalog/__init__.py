@@ -52,10 +52,11 @@ CATEGORIES: Mapping[str, str] = MappingProxyType(
 )
 
 
-#: Named selections of actions, for agents that should not see all sixty on every turn.
+#: Named selections of actions, for agents that should not see all of them on every turn.
 #: ``voice``: what a phone agent needs most, within 1,000 tokens as OpenAI strict tools: identify
-#: the caller, find a contact, a lead or their cases, open a case, a follow-up task or a meeting,
-#: log the call, take a note.
+#: the caller, find a contact, a lead or a case, open a case or a follow-up task, log the call,
+#: take a note. Booking a meeting (``create_event``, 273 tokens with its participants, times and
+#: reminder) does not fit beside them; a dynamic surface loads it with the events category.
 PROFILES: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         "voice": (
@@ -65,7 +66,6 @@ PROFILES: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "search_case",
             "create_case",
             "create_task",
-            "create_event",
             "log_call",
             "create_note",
         ),
