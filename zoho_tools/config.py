@@ -82,6 +82,16 @@ class Settings(BaseSettings):
         description="comma-separated secrets (32+ bytes each) sealing MCP requestState; "
         "the first seals, all unseal; the same on every worker",
     )
+    redis_url: SecretStr | None = Field(
+        None,
+        description="Redis URL (redis://, rediss://, unix://) for tokens, refresh lock and "
+        "throttle, and conversations shared by several workers; may hold a password",
+    )
+    token_key: SecretStr | None = Field(
+        None,
+        description="comma-separated secrets (32+ bytes each) encrypting tokens in Redis; "
+        "the first encrypts, all decrypt; the same on every worker",
+    )
     mcp_allowed_hosts: str = Field(
         "", description="comma-separated Host names the MCP HTTP endpoint answers besides loopback"
     )
@@ -127,17 +137,12 @@ class Settings(BaseSettings):
     def state_keys(self) -> list[str]:
         """The configured ``mcp_state_keys``, first the one that seals. Raises
         :class:`ValueError` naming the setting (never a key) when one is shorter than 32 bytes."""
-        if self.mcp_state_keys is None:
-            return []
-        keys = [k.strip() for k in self.mcp_state_keys.get_secret_value().split(",") if k.strip()]
-        for index, key in enumerate(keys, 1):
-            if len(key.encode()) < MIN_STATE_KEY_BYTES:
-                raise ValueError(
-                    f"ZOHO_TOOLS_MCP_STATE_KEYS: key {index} is shorter than "
-                    f"{MIN_STATE_KEY_BYTES} bytes; generate one with "
-                    '`python -c "import secrets; print(secrets.token_hex(32))"`'
-                )
-        return keys
+        return _secrets(self.mcp_state_keys, "ZOHO_TOOLS_MCP_STATE_KEYS")
+
+    def token_keys(self) -> list[str]:
+        """The configured ``token_key`` secrets, first the one that encrypts. Raises
+        :class:`ValueError` naming the setting (never a key) when one is shorter than 32 bytes."""
+        return _secrets(self.token_key, "ZOHO_TOOLS_TOKEN_KEY")
 
     def allowed_hosts(self) -> list[str]:
         """The configured ``mcp_allowed_hosts`` as a list."""
@@ -169,6 +174,20 @@ class Settings(BaseSettings):
         secret are configured or were stored with it by ``zoho-tools connect``."""
         has_client = bool(token.client_id and token.client_secret)
         return bool(token.refresh_token) and (has_client or self.client_credentials() is not None)
+
+
+def _secrets(value: SecretStr | None, name: str) -> list[str]:
+    """The comma-separated secrets of setting ``name``; each must be 32+ bytes."""
+    if value is None:
+        return []
+    keys = [k.strip() for k in value.get_secret_value().split(",") if k.strip()]
+    for index, key in enumerate(keys, 1):
+        if len(key.encode()) < MIN_STATE_KEY_BYTES:
+            raise ValueError(
+                f"{name}: key {index} is shorter than {MIN_STATE_KEY_BYTES} bytes; generate one "
+                'with `python -c "import secrets; print(secrets.token_hex(32))"`'
+            )
+    return keys
 
 
 def load_settings(**overrides: object) -> Settings:
