@@ -10,6 +10,18 @@ are the field names below::
     api_base = "http://127.0.0.1:8000"   # e.g. a sandbox served on loopback
 
 Keyword arguments to :func:`load_settings` win over both.
+
+Tenants: one service can serve several Zoho orgs (a voice agent or business each). Each has a
+table of its own, whose keys override the top-level ones for it::
+
+    [tenants.acme]
+    region = "eu"
+    employee = "/etc/zoho-tools/acme.yaml"   # its enabled actions, defaults, variables
+    time_zone = "Europe/Berlin"
+    token = "..."                            # the bearer token its requests must send
+
+``zoho-tools connect --tenant acme`` stores its tokens (in ``tenants/acme.json`` beside the
+token file, or in Redis with ``--redis``).
 """
 
 from __future__ import annotations
@@ -19,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import platformdirs
-from pydantic import Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -51,6 +63,46 @@ def config_file() -> Path:
 
 def default_token_store() -> Path:
     return config_dir() / "tokens.json"
+
+
+#: What a tenant's name may be: it goes into file names, URL paths and Redis keys.
+TENANT_NAME = r"^[a-z0-9][a-z0-9_-]{0,39}$"
+
+
+def check_tenant_name(name: str) -> str:
+    """``name`` if it is a valid tenant name, else :class:`ValueError` saying what is allowed."""
+    import re
+
+    if not re.fullmatch(TENANT_NAME, name):
+        raise ValueError(
+            f"tenant name {name[:60]!r}: use 1-40 lower-case letters, digits, '-' or '_', "
+            "starting with a letter or digit"
+        )
+    return name
+
+
+class TenantSettings(BaseModel):
+    """One tenant's own connection and agent; unset keys fall back to the top-level settings."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    region: str | None = None
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+    api_base: str | None = None
+    accounts_url: str | None = None
+    employee: Path | None = Field(default=None, description="its AI employee file")
+    custom: Path | None = Field(default=None, description="its custom actions file")
+    time_zone: str | None = None
+    country: str | None = None
+    token: SecretStr | None = Field(
+        default=None, description="the bearer token its HTTP requests must send (16+ characters)"
+    )
+
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, value: str | None) -> str | None:
+        return region(value).code if value else None
 
 
 class Settings(BaseSettings):
@@ -92,6 +144,9 @@ class Settings(BaseSettings):
         description="comma-separated secrets (32+ bytes each) encrypting tokens in Redis; "
         "the first encrypts, all decrypt; the same on every worker",
     )
+    tenants: dict[str, TenantSettings] = Field(
+        default_factory=dict, description="tenants by name (a TOML table each; see above)"
+    )
     mcp_allowed_hosts: str = Field(
         "", description="comma-separated Host names the MCP HTTP endpoint answers besides loopback"
     )
@@ -105,6 +160,31 @@ class Settings(BaseSettings):
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return value.expanduser()
+
+    @field_validator("tenants")
+    @classmethod
+    def _tenant_names(cls, value: dict[str, TenantSettings]) -> dict[str, TenantSettings]:
+        for name in value:
+            check_tenant_name(name)
+        return value
+
+    def tenant(self, name: str) -> Settings:
+        """The settings of tenant ``name``: its table over these, and its own token file
+        (``tenants/<name>.json`` beside ``token_store``). A tenant without a table gets these
+        settings and its own token file.
+
+        Raises:
+            ValueError: not a valid tenant name.
+        """
+        check_tenant_name(name)
+        own = self.tenants.get(name, TenantSettings())
+        connection = own.model_dump(
+            include={"region", "client_id", "client_secret", "api_base", "accounts_url",
+                     "time_zone", "country"},
+            exclude_none=True,
+        )  # fmt: skip
+        token_store = self.token_store.parent / "tenants" / f"{name}.json"
+        return self.model_copy(update={**connection, "token_store": token_store})
 
     @field_validator("api_base", "accounts_url")
     @classmethod

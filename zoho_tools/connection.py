@@ -16,6 +16,9 @@ import httpx
 from zoho_tools.executor import Executor, RetryPolicy
 
 if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+    from zoho_tools.auth.store import AsyncTokenStore, TokenStore
     from zoho_tools.config import Settings
     from zoho_tools.sandbox import Sandbox
 
@@ -39,17 +42,43 @@ def sandbox_executor(
     )
 
 
-def org_executor(settings: Settings) -> Executor:
-    """An executor for the org that ``zoho-tools connect`` stored tokens for.
+def token_store(
+    settings: Settings, *, tenant: str | None = None, redis: Redis | None = None
+) -> TokenStore | AsyncTokenStore:
+    """Where the tokens of ``tenant`` (None: the one org of a service without tenants) live:
+    Redis, encrypted with ``settings.token_keys()``, when ``redis`` is given; else the token file
+    (the tenant's own under ``tenants/``).
+
+    Raises:
+        ValueError: Redis without ``ZOHO_TOOLS_TOKEN_KEY``, or a key that is too short.
+    """
+    from zoho_tools.auth.store import FileTokenStore
+    from zoho_tools.shared import DEFAULT_TENANT
+
+    if redis is not None:
+        from zoho_tools.auth.redis_store import RedisTokenStore, TokenCipher
+
+        cipher = TokenCipher(settings.token_keys())
+        return RedisTokenStore(redis, cipher, tenant=tenant or DEFAULT_TENANT)
+    path = settings.tenant(tenant).token_store if tenant else settings.token_store
+    return FileTokenStore(path)
+
+
+def org_executor(
+    settings: Settings, *, store: TokenStore | AsyncTokenStore | None = None
+) -> Executor:
+    """An executor for the org that ``zoho-tools connect`` stored tokens for (in ``store``;
+    default: the token file).
 
     The API base is ``settings.api_base`` when set, else the ``api_domain`` of the stored token
-    (Zoho's answer to which data centre the org lives in). Nothing is read until the first call;
-    with nothing stored, calls answer ``NOT_CONNECTED``.
+    (Zoho's answer to which data centre the org lives in). Nothing is read until the first call
+    (an async store: until :meth:`Backend.ready`); with nothing stored, calls answer
+    ``NOT_CONNECTED``.
     """
     from zoho_tools.auth import auth_from_settings
 
     token_http = httpx.AsyncClient(timeout=settings.request_timeout)
-    auth = auth_from_settings(settings, http=token_http)
+    auth = auth_from_settings(settings, http=token_http, store=store)
 
     def api_domain() -> str:
         return settings.api_base or auth.api_domain
@@ -73,6 +102,19 @@ class Backend:
     sandbox: Sandbox | None = None
     variables: dict[str, Any] = field(default_factory=dict)
 
+    async def ready(self) -> None:
+        """Read the stored tokens if not read yet (a token store in Redis is read only from the
+        event loop; the API domain comes from the token). Nothing stored is no error here: the
+        calls answer ``NOT_CONNECTED``."""
+        from zoho_tools.auth import NotConnected, ZohoAuth
+
+        auth = self.executor.auth
+        if isinstance(auth, ZohoAuth):
+            try:
+                await auth.load()
+            except NotConnected:
+                return
+
     async def aclose(self) -> None:
         await self.executor.aclose()
 
@@ -84,17 +126,24 @@ SANDBOX_NOTICE = (
 
 
 def open_backend(
-    settings: Settings, *, use_org: bool = False, notice: Callable[[str], Any] = print
+    settings: Settings,
+    *,
+    use_org: bool = False,
+    notice: Callable[[str], Any] = print,
+    store: TokenStore | AsyncTokenStore | None = None,
 ) -> Backend:
     """The connected org when ``use_org`` (raising :class:`~zoho_tools.auth.NotConnected` if
-    nothing is stored), else the embedded sandbox with demo data, announced through ``notice``."""
+    nothing is stored in the token file), else the embedded sandbox with demo data, announced
+    through ``notice``. ``store``: the org's tokens elsewhere (Redis), checked by the caller."""
     if use_org:
         from zoho_tools.auth import NotConnected
 
-        if not settings.credentials_present():
+        if store is None and not settings.credentials_present():
             raise NotConnected(str(settings.token_store))
-        executor = org_executor(settings)
-        return Backend(executor, f"Zoho CRM at {executor.api_domain}")
+        executor = org_executor(settings, store=store)
+        # The API domain is in the token: a file is read now, Redis only from the event loop.
+        where = executor.api_domain if store is None else settings.api_base or "its data centre"
+        return Backend(executor, f"Zoho CRM at {where}")
     from zoho_tools.sandbox import Sandbox
 
     notice(SANDBOX_NOTICE)

@@ -98,6 +98,8 @@ class Executor:
         jitter: Callable[[], float] = random.random,
         resources: Sequence[httpx.AsyncClient] = (),
     ) -> None:
+        #: The auth every request goes through (None: none).
+        self.auth = auth
         self._api_domain = api_domain
         self._api_version = api_version
         self._retry = retry or RetryPolicy()

@@ -317,8 +317,10 @@ def auth_from_settings(
     *,
     http: httpx.AsyncClient,
     clock: Callable[[], float] = time.time,
+    store: TokenStore | AsyncTokenStore | None = None,
 ) -> ZohoAuth:
-    """The auth for the account ``zoho-tools connect`` stored at ``settings.token_store``.
+    """The auth for the account ``zoho-tools connect`` stored in ``store`` (default: the token
+    file at ``settings.token_store``).
 
     ``http`` carries the token requests (async flow). The client id and secret stored with the
     tokens are used for refreshing; the configured ones otherwise. Nothing is read until the first
@@ -336,7 +338,7 @@ def auth_from_settings(
         clock=clock,
         timeout=settings.request_timeout,
     )
-    return ZohoAuth(FileTokenStore(settings.token_store), oauth, clock=clock)
+    return ZohoAuth(store or FileTokenStore(settings.token_store), oauth, clock=clock)
 
 
 def sandbox_auth(
