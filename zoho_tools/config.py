@@ -48,6 +48,9 @@ APP_NAME = "zoho-tools"
 CONFIG_ENV = "ZOHO_TOOLS_CONFIG"
 #: The shortest secret that may seal MCP ``requestState`` (the SDK's own floor).
 MIN_STATE_KEY_BYTES = 32
+#: Seconds a voice webhook may take: below Vapi's 20-second default server timeout, with room
+#: for the platform's own hops.
+DEFAULT_VOICE_BUDGET = 12.0
 
 
 def config_dir() -> Path:
@@ -150,6 +153,30 @@ class Settings(BaseSettings):
     mcp_allowed_hosts: str = Field(
         "", description="comma-separated Host names the MCP HTTP endpoint answers besides loopback"
     )
+    vapi_secret: SecretStr | None = Field(
+        None, description="Vapi server credential: bearer token, X-Vapi-Secret or HMAC secret"
+    )
+    retell_api_key: SecretStr | None = Field(
+        None, description="Retell API key (with the webhook badge) that signs Retell's requests"
+    )
+    elevenlabs_secret: SecretStr | None = Field(
+        None, description="secret ElevenLabs server tools send as a header"
+    )
+    voice_budget: float = Field(
+        DEFAULT_VOICE_BUDGET,
+        gt=0,
+        le=300,
+        description="seconds a voice webhook may take before answering 'still processing' "
+        "(below Vapi's 20-second default timeout)",
+    )
+
+    @field_validator("vapi_secret", "retell_api_key", "elevenlabs_secret")
+    @classmethod
+    def _not_blank(cls, value: SecretStr | None) -> SecretStr | None:
+        # An empty secret (``export ZOHO_TOOLS_VAPI_SECRET=``) is a mistake, not "no secret".
+        if value is not None and not value.get_secret_value().strip():
+            raise ValueError("must not be empty; unset it to configure no secret")
+        return value
 
     @field_validator("region")
     @classmethod

@@ -10,6 +10,7 @@ YAML or JSON::
     variables:
       service_id: "5725767000000600001"    # appointments are booked for this service
       owner_id: "5725767000000411001"      # ... with this Zoho user
+    log_calls: true   # `zoho-tools serve`: log each call in Zoho when the platform reports its end
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ class EmployeeSpec(BaseModel):
     categories: list[str] | None = None
     defaults: dict[str, dict[str, Any]] = Field(default_factory=dict)
     variables: dict[str, Any] = Field(default_factory=dict)
+    #: Log each phone call in Zoho (``log_call``, with the call's real start, duration and
+    #: summary) when the voice platform reports that it ended.
+    log_calls: bool = False
 
     def build(self, catalog: Catalog) -> Employee:
         """The :class:`Employee`, with its actions checked against ``catalog``."""
@@ -54,6 +58,8 @@ class EmployeeSpec(BaseModel):
         unknown |= set(self.defaults) - known
         if unknown:
             raise EmployeeError(f"unknown actions: {', '.join(sorted(unknown))}")
+        if self.log_calls and enabled is not None and "log_call" not in enabled:
+            raise EmployeeError("log_calls: true needs the log_call action: add it to actions")
         return Employee(
             name=self.name,
             actions=frozenset(enabled) if enabled is not None else None,

@@ -23,9 +23,10 @@ def _register() -> None:
     from zoho_tools.cli.demo import demo
     from zoho_tools.cli.mcp import mcp
     from zoho_tools.cli.sandbox import sandbox
+    from zoho_tools.cli.serve import serve
     from zoho_tools.cli.tools import tools
 
-    for command in (demo, chat, tools, sandbox, connect, status, disconnect, mcp):
+    for command in (demo, chat, tools, sandbox, serve, mcp, connect, status, disconnect):
         main.add_command(command)
 
 

@@ -16,6 +16,7 @@ import contextlib
 import logging
 import secrets
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import click
@@ -145,18 +146,26 @@ def _serve_http(
     import uvicorn
 
     settings = services.settings
-    hosts = [*settings.allowed_hosts(), *allowed_hosts]
     app: Starlette
     if services.single is not None:
-        app = _app(services.single, settings, None, host, hosts, json_response)
+        _check_token(settings, None, host)
+        app = build_mcp_app(
+            services.single, settings, extra_hosts=allowed_hosts, json_response=json_response
+        )
         endpoints = ["/mcp"]
     else:
         from zoho_tools.server.tenants import tenant_path, tenants_app
 
-        apps = {
-            name: _app(service, settings, name, host, hosts, json_response)
-            for name, service in services.tenants.items()
-        }
+        apps = {}
+        for name, service in services.tenants.items():
+            _check_token(settings, name, host)
+            apps[name] = build_mcp_app(
+                service,
+                settings,
+                extra_hosts=allowed_hosts,
+                json_response=json_response,
+                tenant=name,
+            )
         app = tenants_app(apps)
         endpoints = [tenant_path(name, "/mcp") for name in apps]
     _check_listen(host, port)
@@ -165,31 +174,42 @@ def _serve_http(
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
-def _app(
-    service: ToolService,
-    settings: Settings,
-    tenant: str | None,
-    host: str,
-    allowed_hosts: list[str],
-    json_response: bool,
-) -> Starlette:
-    """The MCP app of one service; a tenant's bearer token is its own, else the configured one."""
-    from zoho_tools.server.mcp import create_mcp_app, is_loopback
+def _check_token(settings: Settings, tenant: str | None, host: str) -> None:
+    from zoho_tools.server.mcp import is_loopback
 
-    own = settings.tenants.get(tenant) if tenant else None
-    secret = (own.token if own else None) or settings.mcp_token
-    token = secret.get_secret_value() if secret else None
-    if token is None and not is_loopback(host):
+    if _token(settings, tenant) is None and not is_loopback(host):
         setting = f"token in [tenants.{tenant}] or " if tenant else ""
         raise click.ClickException(
             f"--host {host} serves beyond this machine, so set {setting}ZOHO_TOOLS_MCP_TOKEN to "
             "a secret the clients send as a bearer token, or keep --host 127.0.0.1"
         )
+
+
+def _token(settings: Settings, tenant: str | None) -> str | None:
+    """The bearer token of ``tenant``'s endpoints: its own, else the configured one."""
+    own = settings.tenants.get(tenant) if tenant else None
+    secret = (own.token if own else None) or settings.mcp_token
+    return secret.get_secret_value() if secret else None
+
+
+def build_mcp_app(
+    service: ToolService,
+    settings: Settings,
+    *,
+    extra_hosts: Sequence[str] = (),
+    json_response: bool = False,
+    tenant: str | None = None,
+) -> Starlette:
+    """The MCP HTTP app the settings describe (token, allowed hosts, state keys), for
+    ``mcp --http`` and for ``serve``'s ``/mcp``; a bad setting is one line naming it. A
+    ``tenant``'s app takes its own bearer token (``token`` in its table) when it has one."""
+    from zoho_tools.server.mcp import create_mcp_app
+
     try:
         return create_mcp_app(
             service,
-            allowed_hosts=allowed_hosts,
-            bearer_token=token,
+            allowed_hosts=[*settings.allowed_hosts(), *extra_hosts],
+            bearer_token=_token(settings, tenant),
             state_keys=_state_keys(settings),
             json_response=json_response,
         )

@@ -43,6 +43,9 @@ class ToolService:
     employee: Employee
     locale: Locale
     store: ConversationStore = field(default_factory=MemoryConversationStore)
+    #: Whether a call is logged in Zoho when the platform reports its end (the employee's
+    #: ``log_calls``).
+    log_calls: bool = False
 
     @property
     def tools(self) -> Catalog:
@@ -123,6 +126,7 @@ def load_service(
         employee=employee,
         locale=locale,
         store=store or MemoryConversationStore(),
+        log_calls=spec.log_calls,
     )
 
 
