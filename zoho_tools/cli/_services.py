@@ -51,9 +51,11 @@ def load_services(
     redis_url: str | None,
     tenants: Sequence[str],
     notice: Callable[[str], Any],
+    describe: Callable[[Exception], str] | None = None,
 ) -> Services:
     """Load the services the flags describe, after checking Redis (reachable, and with ``org``
-    the token key set and every tenant's tokens stored there)."""
+    the token key set and every tenant's tokens stored there). A failure is a
+    :class:`click.ClickException` of one line: ``describe(exc)`` (default: the error's text)."""
     from zoho_tools.auth import NotConnected
     from zoho_tools.auth.store import TokenStoreError
     from zoho_tools.custom_actions import CustomActionError
@@ -108,7 +110,7 @@ def load_services(
         TokenStoreError,
         ValueError,
     ) as exc:
-        raise click.ClickException(one_line(exc)) from None
+        raise click.ClickException((describe or one_line)(exc)) from None
 
 
 def _settings(redis_url: str | None) -> Settings:

@@ -8,11 +8,12 @@ its own prefix, so the path names the tenant and the token proves the caller may
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
+    from starlette.routing import BaseRoute
 
 #: Where a tenant's endpoints live: ``/t/<name>``.
 TENANT_PREFIX = "/t"
@@ -23,9 +24,10 @@ def tenant_path(name: str, path: str) -> str:
     return f"{TENANT_PREFIX}/{name}{path}"
 
 
-def tenants_app(apps: Mapping[str, Starlette]) -> Starlette:
-    """One app serving each of ``apps`` (by tenant name) under ``/t/<name>``; anything else is
-    404. Its lifespan runs every tenant app's lifespan (a mounted app's own does not run)."""
+def tenants_app(apps: Mapping[str, Starlette], *, routes: Sequence[BaseRoute] = ()) -> Starlette:
+    """One app serving each of ``apps`` (by tenant name) under ``/t/<name>``, and ``routes``
+    (e.g. ``/healthz``); anything else is 404. Its lifespan runs every tenant app's lifespan (a
+    mounted app's own does not run)."""
     from starlette.applications import Starlette
     from starlette.routing import Mount
 
@@ -36,5 +38,5 @@ def tenants_app(apps: Mapping[str, Starlette]) -> Starlette:
                 await stack.enter_async_context(app.router.lifespan_context(app))
             yield
 
-    routes = [Mount(f"{TENANT_PREFIX}/{name}", app=app) for name, app in apps.items()]
-    return Starlette(routes=routes, lifespan=lifespan)
+    mounts = [Mount(f"{TENANT_PREFIX}/{name}", app=app) for name, app in apps.items()]
+    return Starlette(routes=[*routes, *mounts], lifespan=lifespan)
