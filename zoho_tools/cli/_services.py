@@ -52,9 +52,11 @@ def load_services(
     tenants: Sequence[str],
     notice: Callable[[str], Any],
     describe: Callable[[Exception], str] | None = None,
+    check: bool = True,
 ) -> Services:
     """Load the services the flags describe, after checking Redis (reachable, and with ``org``
-    the token key set and every tenant's tokens stored there). A failure is a
+    the token key set and every tenant's tokens stored there) unless not ``check`` (a worker
+    process, whose parent checked; it runs in an event loop already). A failure is a
     :class:`click.ClickException` of one line: ``describe(exc)`` (default: the error's text)."""
     from zoho_tools.auth import NotConnected
     from zoho_tools.auth.store import TokenStoreError
@@ -69,7 +71,7 @@ def load_services(
     try:
         for name in names:
             settings.tenant(name)  # a valid name, before anything is opened
-        if url is not None:
+        if url is not None and check:
             _check_redis(settings, url, names, org)
         redis = _client(url) if url is not None else None
         if names:

@@ -116,12 +116,12 @@ def serve(**options: Any) -> None:
     )
 
 
-def build_app(opts: ServeOptions, settings: Settings) -> Starlette:
+def build_app(opts: ServeOptions, settings: Settings, *, check: bool = True) -> Starlette:
     """The webhook app the options describe. Raises :class:`click.ClickException` with one line
     naming the file or setting at fault."""
     from zoho_tools.server.webhooks import verifiers_from_settings
 
-    services = _load(opts, notice=_stderr)
+    services = _load(opts, notice=_stderr, check=check)
     verifiers = verifiers_from_settings(settings)
     for platform, verifier in verifiers.items():
         if verifier is None:
@@ -168,7 +168,7 @@ def _webhook_app(
     )
 
 
-def _load(opts: ServeOptions, *, notice: Callable[[str], Any]) -> Services:
+def _load(opts: ServeOptions, *, notice: Callable[[str], Any], check: bool = True) -> Services:
     return load_services(
         org=opts.org,
         employee_file=opts.employee_file,
@@ -178,6 +178,7 @@ def _load(opts: ServeOptions, *, notice: Callable[[str], Any]) -> Services:
         tenants=opts.tenants,
         notice=notice,
         describe=lambda exc: _load_error(opts, exc),
+        check=check,
     )
 
 
@@ -206,7 +207,8 @@ def worker_app() -> Starlette:
     """The app of one worker process (``--workers N``), from the options the parent left."""
     options = json.loads(os.environ[OPTIONS_ENV])
     opts = ServeOptions(**{**options, "tenants": tuple(options.get("tenants", ()))})
-    return build_app(opts, _settings())
+    # The parent checked the options and Redis; this runs inside the worker's event loop.
+    return build_app(opts, _settings(), check=False)
 
 
 def _settings() -> Settings:
