@@ -108,3 +108,13 @@ async def test_a_worker_that_lost_its_lock_never_overwrites_a_newer_state(redis:
             await redis.hset(name, mapping={"data": json.dumps(newer), "version": 2})
     async with store.session("call", Conversation) as session:
         assert session.conversation.variables["who"] == "newer"
+
+
+async def test_a_single_use_token_is_claimed_once_by_all_workers(redis: Any) -> None:
+    a, b = RedisConversationStore(redis), RedisConversationStore(redis)
+    assert await a.claim("mcp-form:n1", 0.3)
+    assert not await b.claim("mcp-form:n1", 0.3)
+    assert not await a.claim("mcp-form:n1", 0.3)
+    assert await a.for_tenant("acme").claim("mcp-form:n1", 0.3)  # tenants apart
+    await asyncio.sleep(0.5)
+    assert await b.claim("mcp-form:n1", 0.3)  # forgotten after its TTL

@@ -191,3 +191,53 @@ def connected(url: str, token: str) -> Any:
             yield client
 
     return session()
+
+
+async def test_a_form_answer_replayed_to_another_worker_is_refused(redis_url: str) -> None:
+    """Two MCP workers with the same state keys and a Redis store: the answer to a form is taken
+    once, on whichever worker sees it first."""
+    import dataclasses
+
+    from mcp.types import CallToolResult, ElicitResult, InputRequiredResult
+    from redis.asyncio import Redis
+
+    from tests.server.conftest import User, make_service
+    from tests.server.test_mcp_http import TOKEN, client
+    from zoho_tools.server.mcp import INPUT_KEY
+    from zoho_tools.server.redis_state import RedisConversationStore
+
+    keys = ["shared-state-key-" + "r" * 20]
+    # One client per worker: each serves in an event loop of its own (its uvicorn thread).
+    clients = [Redis.from_url(redis_url) for _ in range(2)]
+    first = make_service()
+    second = dataclasses.replace(first, store=RedisConversationStore(clients[1]))
+    first = dataclasses.replace(first, store=RedisConversationStore(clients[0]))
+    apps = [create_mcp_app(s, bearer_token=TOKEN, state_keys=keys) for s in (first, second)]
+    answer = {INPUT_KEY: ElicitResult(action="accept", content={"company": "Once Co"})}
+    try:
+        with serving(apps[0]) as a, serving(apps[1]) as b:
+            async with client(f"{a}/mcp", "auto", user=User()) as on_a:
+                asked = await on_a.session.call_tool(
+                    "create_lead", {"last_name": "Once"}, allow_input_required=True
+                )
+            assert isinstance(asked, InputRequiredResult)
+            outcomes = []
+            for base in (b, a, b):
+                async with client(f"{base}/mcp", "auto", user=User()) as session:
+                    done = await session.session.call_tool(
+                        "create_lead",
+                        {"last_name": "Once"},
+                        input_responses=answer,
+                        request_state=asked.request_state,
+                        allow_input_required=True,
+                    )
+                assert isinstance(done, CallToolResult) and done.structured_content
+                outcomes.append(done.structured_content["status"])
+        assert outcomes == ["ok", "rejected", "rejected"]
+        sandbox = first.backend.sandbox
+        assert sandbox is not None and len(sandbox.find("Leads", Last_Name="Once")) == 1
+    finally:
+        await first.aclose()
+        redis = Redis.from_url(redis_url)
+        await redis.flushdb()
+        await redis.aclose()

@@ -113,6 +113,12 @@ class RedisConversationStore:
                         "held it (its lock expired); this request's changes were not kept"
                     )
 
+    async def claim(self, token: str, ttl: float) -> bool:
+        """``SET NX PX``: the first worker to claim ``token`` gets True, every later claim False
+        until it expires."""
+        name = key(self.tenant, "claimed", token)
+        return bool(await self._redis.set(name, 1, nx=True, px=max(1, int(ttl * 1000))))
+
     def __repr__(self) -> str:
         return f"RedisConversationStore(tenant={self.tenant!r})"
 
