@@ -168,3 +168,26 @@ async def test_a_held_lock_is_renewed_and_others_wait_for_it(redis: Any) -> None
                 pass
     async with impatient.locked():
         pass
+
+
+async def test_a_token_zoho_rejects_is_refreshed_once_for_all_workers(
+    redis: Any, sb: Sandbox, clock: Clock
+) -> None:
+    first = connected(sb, clock)
+    await RedisTokenStore(redis, TokenCipher([KEY])).save(first)
+    workers = [worker(redis, sb, clock) for _ in range(4)]
+    for auth, _ in workers:
+        await auth.load()
+    # Dead at Zoho while every worker still believes it good (an expiry Zoho-side).
+    async with httpx.AsyncClient(transport=sb.async_transport()) as plain:
+        await plain.post(f"{sb.base_url}/oauth/v2/token/revoke", data={"token": first.access_token})
+
+    async def call(auth: ZohoAuth) -> int:
+        async with httpx.AsyncClient(auth=auth, transport=sb.async_transport()) as api:
+            return (await api.get(f"{sb.base_url}{CURRENT_USER}")).status_code
+
+    codes = await asyncio.gather(*(call(auth) for auth, _ in workers for _ in range(10)))
+    assert codes == [200] * 40
+    assert token_requests(sb) == 1
+    for _, http in workers:
+        await http.aclose()

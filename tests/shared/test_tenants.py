@@ -93,13 +93,13 @@ def test_connect_a_tenant_into_redis_encrypted(
     assert asyncio.run(stored_tokens(redis_url, "acme"))[0] is None
 
 
-async def stored_tokens(url: str, tenant: str) -> tuple[TokenSet | None, bytes]:
-    """The tenant's tokens in Redis, and everything Redis holds."""
+async def stored_tokens(url: str, tenant: str, key: str = KEY) -> tuple[TokenSet | None, bytes]:
+    """The tenant's tokens in Redis (encrypted with ``key``), and everything Redis holds."""
     from redis.asyncio import Redis
 
     redis = Redis.from_url(url)
     try:
-        stored = await RedisTokenStore(redis, TokenCipher([KEY]), tenant=tenant).load()
+        stored = await RedisTokenStore(redis, TokenCipher([key]), tenant=tenant).load()
         return stored, b"\n".join(await dump(redis))
     finally:
         await redis.aclose()
