@@ -191,3 +191,26 @@ async def test_a_token_zoho_rejects_is_refreshed_once_for_all_workers(
     assert token_requests(sb) == 1
     for _, http in workers:
         await http.aclose()
+
+
+async def test_after_zoho_refuses_a_refresh_no_worker_asks_again(redis: Any, clock: Clock) -> None:
+    strict = Sandbox(token_ttl=100, refresh_limit=1, refresh_window=600, clock=clock)
+    await RedisTokenStore(redis, TokenCipher([KEY])).save(connected(strict, clock))
+    (a, a_http), (b, b_http) = worker(redis, strict, clock), worker(redis, strict, clock)
+
+    async def call(auth: ZohoAuth) -> int:
+        async with httpx.AsyncClient(auth=auth, transport=strict.async_transport()) as api:
+            return (await api.get(f"{strict.base_url}{CURRENT_USER}")).status_code
+
+    clock.advance(100 + 1)
+    assert await call(a) == 200  # Zoho's one refresh in this window
+    clock.advance(100 + 1)
+    with pytest.raises(RefreshThrottled):
+        await call(a)  # Zoho refuses the second
+    assert token_requests(strict) == 2
+    with pytest.raises(RefreshThrottled, match="wait about"):
+        await call(b)  # another worker does not ask Zoho again
+    assert token_requests(strict) == 2
+    assert await redis.pttl(key("default", "refreshes", "paused")) > 14 * 60 * 1000
+    for http in (a_http, b_http):
+        await http.aclose()

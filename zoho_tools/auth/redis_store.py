@@ -110,6 +110,7 @@ class RedisTokenStore:
         self._key = key(tenant, "token")
         self._lock = key(tenant, "token", "lock")
         self._counter = key(tenant, "refreshes")
+        self._pause = key(tenant, "refreshes", "paused")
         self._lock_timeout = lock_timeout
         self._lock_wait = lock_wait
         self._max_refreshes = max_refreshes
@@ -131,7 +132,16 @@ class RedisTokenStore:
             yield
 
     async def count_refresh(self) -> None:
-        """Count one refresh in the shared window, or raise :class:`RefreshThrottled`."""
+        """Count one refresh in the shared window, or raise :class:`RefreshThrottled` (over the
+        limit, or while Zoho's own refusal is waited out)."""
+        paused_ms = await self._redis.pttl(self._pause)
+        if paused_ms > 0:
+            raise RefreshThrottled(
+                f"not asking Zoho for another access token: Zoho refused one as too many "
+                f"requests; the workers sharing tenant {self.tenant!r} wait about "
+                f"{paused_ms / 1000:.0f} s before asking again",
+                retry_after=paused_ms / 1000,
+            )
         window_ms = int(self._window * 1000)
         async with self._redis.pipeline(transaction=True) as pipe:
             # SET NX starts the window with the first refresh; INCR counts; PTTL says when the
@@ -149,6 +159,10 @@ class RedisTokenStore:
                 f"token in 10 minutes; wait about {wait:.0f} s and try again",
                 retry_after=wait,
             )
+
+    async def throttled(self, seconds: float) -> None:
+        """Zoho refused a refresh as too many: nobody sharing this tenant asks for ``seconds``."""
+        await self._redis.set(self._pause, 1, px=max(1, int(seconds * 1000)))
 
     def __repr__(self) -> str:
         return f"RedisTokenStore(tenant={self.tenant!r})"

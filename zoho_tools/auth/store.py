@@ -65,7 +65,9 @@ class AsyncTokenStore(Protocol):
     write sequence, and is released on its own if its holder dies. ``count_refresh()`` is called
     under that lock just before asking Zoho for a new access token: it raises
     :class:`~zoho_tools.auth.errors.RefreshThrottled` when the tokens were refreshed as often
-    as Zoho allows (about 10 times in 10 minutes) by any of them.
+    as Zoho allows (about 10 times in 10 minutes) by any of them, or while ``throttled()`` holds.
+    ``throttled(seconds)`` is called when Zoho itself refused a refresh as too many: nobody
+    sharing the tokens asks again for that long (each asking would prolong Zoho's refusal).
     """
 
     async def load(self) -> TokenSet | None: ...
@@ -77,6 +79,8 @@ class AsyncTokenStore(Protocol):
     def locked(self) -> AbstractAsyncContextManager[None]: ...
 
     async def count_refresh(self) -> None: ...
+
+    async def throttled(self, seconds: float) -> None: ...
 
 
 class MemoryTokenStore:
@@ -219,8 +223,8 @@ async def held(store: TokenStore) -> AsyncIterator[None]:
 
 class _AsyncView:
     """A synchronous :class:`TokenStore` seen as an :class:`AsyncTokenStore`. Its refreshes are
-    counted by the OAuth client of each process (see ``OAuthClient``), so ``count_refresh`` has
-    nothing to add."""
+    counted, and Zoho's refusals waited out, by the OAuth client of each process (see
+    ``OAuthClient``), so ``count_refresh`` and ``throttled`` have nothing to add."""
 
     def __init__(self, store: TokenStore) -> None:
         self.store = store
@@ -238,6 +242,9 @@ class _AsyncView:
         return held(self.store)
 
     async def count_refresh(self) -> None:
+        return None
+
+    async def throttled(self, seconds: float) -> None:
         return None
 
     def __repr__(self) -> str:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from zoho_tools.auth.errors import InvalidGrant, NotConnected
+from zoho_tools.auth.errors import InvalidGrant, NotConnected, RefreshThrottled
 from zoho_tools.auth.oauth import OAuthClient
 from zoho_tools.auth.store import AsyncTokenStore, TokenStore, as_async, is_async_store
 from zoho_tools.auth.tokens import TokenSet
@@ -45,6 +45,9 @@ HEADER_SCHEME = "Zoho-oauthtoken"
 #: Zoho's codes for an access token it no longer accepts (INVALID_OAUTHTOKEN: invalidated by the
 #: 16th token of the same refresh token).
 INVALID_TOKEN_CODES = frozenset({"INVALID_TOKEN", "INVALID_OAUTHTOKEN"})
+#: How long everyone sharing the tokens waits after Zoho refuses a refresh as too many (Zoho
+#: keeps refusing for 15-30 minutes; asking again sooner prolongs it).
+ZOHO_THROTTLE_WAIT = 15 * 60.0
 
 
 class ZohoAuth(httpx.Auth):
@@ -185,6 +188,9 @@ class ZohoAuth(httpx.Auth):
                     fresh = await self.oauth.refresh(base)
                 except InvalidGrant as exc:
                     self._refused = (base.refresh_token or "", exc)
+                    raise
+                except RefreshThrottled as exc:
+                    await store.throttled(exc.retry_after or ZOHO_THROTTLE_WAIT)
                     raise
                 kept = self._kept(fresh, base, await store.load())
                 if kept is fresh:
