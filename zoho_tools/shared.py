@@ -8,8 +8,10 @@ Every key starts with :data:`PREFIX` and the tenant's name::
     zoho-tools:<tenant>:token            the tenant's tokens, encrypted
     zoho-tools:<tenant>:token:lock       held while one worker refreshes them
     zoho-tools:<tenant>:refreshes        refreshes in the current 10-minute window
+    zoho-tools:<tenant>:refreshes:paused set while Zoho's own refusal is waited out
     zoho-tools:<tenant>:conv:<key>       a call's conversation (hash: data, version), with a TTL
     zoho-tools:<tenant>:conv:<key>:lock  held while one request of that call runs
+    zoho-tools:<tenant>:claimed:<id>     a single-use token already used (an MCP form answer)
 
 Needs the ``redis`` extra: ``pip install 'zoho-tools[redis]'``.
 """
