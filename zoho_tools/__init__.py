@@ -3,7 +3,7 @@
 The package is layered bottom-up; each module imports only from the ones above it in this list:
 
 - ``templates``: the declaration of an action (:class:`ActionTemplate`, :class:`Param`).
-- ``catalog``: the sixty built-in actions, and custom actions loaded from a file.
+- ``catalog``: the built-in actions, and custom actions loaded from a file.
 - ``schemas`` and ``adapters``: tool definitions for OpenAI, Anthropic and MCP.
 - ``sandbox``: an embedded Zoho CRM v7 simulator (it models Zoho, not our templates).
 - ``auth``, ``config``, ``results``, ``executor``: sending requests to Zoho and reading the answers.

@@ -29,7 +29,7 @@ from typing import Any
 
 from zoho_tools import normalize
 from zoho_tools.normalize import Locale, ValueProblem
-from zoho_tools.templates import ActionTemplate, DerivedDefault, Param
+from zoho_tools.templates import ANY_VALUE, ActionTemplate, DerivedDefault, Param
 from zoho_tools.variables import MissingVariable, VariableScope, has_placeholder, render
 
 
@@ -275,6 +275,8 @@ def _is_required(param: Param, values: Mapping[str, Any]) -> bool:
         return True
     if param.required_when:
         other, expected = param.required_when
+        if expected == ANY_VALUE:
+            return values.get(other) is not None
         return values.get(other) == expected
     return False
 

@@ -7,6 +7,7 @@ either directly with :func:`sandbox_executor` and :func:`org_executor`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -24,10 +25,16 @@ if TYPE_CHECKING:
 
 
 def sandbox_executor(
-    sandbox: Sandbox, *, timeout: float = 8.0, retry: RetryPolicy | None = None
+    sandbox: Sandbox,
+    *,
+    timeout: float = 8.0,
+    retry: RetryPolicy | None = None,
+    metadata_ttl: float | None = None,
 ) -> Executor:
     """An executor talking to ``sandbox`` in-process, authenticated like a real client: a token of
-    the sandbox's demo OAuth client, refreshed through the sandbox's own accounts server."""
+    the sandbox's demo OAuth client, refreshed through the sandbox's own accounts server.
+    ``metadata_ttl`` makes it read the sandbox org's own picklists and mandatory fields, as
+    :func:`org_executor` does for a real org."""
     from zoho_tools.auth import sandbox_auth
 
     token_http = httpx.AsyncClient(transport=sandbox.async_transport())
@@ -39,6 +46,7 @@ def sandbox_executor(
         timeout=timeout,
         retry=retry,
         resources=(token_http,),
+        metadata_ttl=metadata_ttl,
     )
 
 
@@ -73,9 +81,12 @@ def org_executor(
     The API base is ``settings.api_base`` when set, else the ``api_domain`` of the stored token
     (Zoho's answer to which data centre the org lives in). Nothing is read until the first call
     (an async store: until :meth:`Backend.ready`); with nothing stored, calls answer
-    ``NOT_CONNECTED``.
+    ``NOT_CONNECTED``. Writes are checked against the org's own picklists and mandatory fields
+    (:mod:`zoho_tools.org`), read once per module and kept for
+    :data:`~zoho_tools.org.DEFAULT_TTL` seconds.
     """
     from zoho_tools.auth import auth_from_settings
+    from zoho_tools.org import DEFAULT_TTL
 
     token_http = httpx.AsyncClient(timeout=settings.request_timeout)
     auth = auth_from_settings(settings, http=token_http, store=store)
@@ -89,6 +100,7 @@ def org_executor(
         timeout=settings.request_timeout,
         retry=RetryPolicy(budget=settings.retry_budget),
         resources=(token_http,),
+        metadata_ttl=DEFAULT_TTL,
     )
 
 
@@ -119,22 +131,36 @@ class Backend:
         await self.executor.aclose()
 
 
+logger = logging.getLogger("zoho_tools")
+
 SANDBOX_NOTICE = (
     "No Zoho connection in use: talking to the embedded sandbox (a demo org in memory). "
     "Run `zoho-tools connect`, then pass --org, to use your Zoho CRM."
 )
 
 
+def _log_notice(text: str) -> None:
+    # A warning, so that it shows on stderr even where logging is not configured; never on
+    # stdout, which may carry a protocol (the MCP stdio server) or a script's output.
+    logger.warning(text)
+
+
 def open_backend(
     settings: Settings,
     *,
     use_org: bool = False,
-    notice: Callable[[str], Any] = print,
+    notice: Callable[[str], Any] = _log_notice,
     store: TokenStore | AsyncTokenStore | None = None,
 ) -> Backend:
     """The connected org when ``use_org`` (raising :class:`~zoho_tools.auth.NotConnected` if
     nothing is stored in the token file), else the embedded sandbox with demo data, announced
-    through ``notice``. ``store``: the org's tokens elsewhere (Redis), checked by the caller."""
+    through ``notice`` (by default a warning on the ``zoho_tools`` logger). ``store``: the org's
+    tokens elsewhere (Redis), checked by the caller.
+
+    Raises:
+        NotConnected: ``use_org`` and no usable tokens are stored.
+        TokenStoreError: ``use_org`` and the token file exists but cannot be read.
+    """
     if use_org:
         from zoho_tools.auth import NotConnected
 

@@ -33,6 +33,8 @@ import httpx
 
 from zoho_tools import __version__
 from zoho_tools.auth.errors import AccountsUnavailable, OAuthError, RefreshThrottled
+from zoho_tools.identify import PLANS
+from zoho_tools.org import OrgMetadata
 from zoho_tools.rendering import ActionRequest, RenderedRequest, UnsafeRequest, render_request
 from zoho_tools.results import (
     AUTH_THROTTLED,
@@ -78,9 +80,10 @@ class Executor:
     """Renders and sends actions to Zoho CRM (``{api_domain}/crm/v7``).
 
     ``api_domain`` is a URL or a callable returning one (so it can follow the ``api_domain`` of
-    the current token). ``auth`` is an ``httpx.Auth`` (normally :class:`~zoho_tools.auth.ZohoAuth`,
-    which refreshes tokens). ``transport`` is for tests and the in-process sandbox.
-    ``resources`` are closed with the executor.
+    the current token). ``auth`` is an ``httpx.Auth`` (normally
+    :class:`~zoho_tools.auth.ZohoAuth`, which refreshes tokens). ``metadata_ttl`` turns on
+    reading the org's own metadata (:attr:`metadata`), kept that many seconds. ``transport`` is
+    for tests and the in-process sandbox. ``resources`` are closed with the executor.
     """
 
     def __init__(
@@ -97,6 +100,7 @@ class Executor:
         clock: Callable[[], float] = time.monotonic,
         jitter: Callable[[], float] = random.random,
         resources: Sequence[httpx.AsyncClient] = (),
+        metadata_ttl: float | None = None,
     ) -> None:
         #: The auth every request goes through (None: none).
         self.auth = auth
@@ -116,6 +120,9 @@ class Executor:
             limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
             headers={"User-Agent": f"zoho-tools/{__version__}", "Accept": "application/json"},
         )
+        #: The org's own picklists and mandatory fields, when ``metadata_ttl`` is given: the agent
+        #: loop then validates against them (see :mod:`zoho_tools.org`).
+        self.metadata = None if metadata_ttl is None else OrgMetadata(self.send, ttl=metadata_ttl)
 
     @property
     def api_domain(self) -> str:
@@ -128,6 +135,9 @@ class Executor:
     async def execute(self, request: ActionRequest) -> ActionResult:
         """Render ``request`` and send it. Never raises for anything Zoho or the input did."""
         template = request.template
+        plan = None if template.custom else PLANS.get(template.name)
+        if plan is not None:
+            return await plan(self.send, request)
         try:
             rendered = render_request(template, request.arguments, request.scope)
         except MissingVariable as exc:

@@ -5,6 +5,11 @@
 - :class:`NeedsInput`: mandatory fields are still missing; the tool result tells the model which
   question to ask the caller, and not to guess. What was given so far is kept for that action, so
   the model only sends the new values next time.
+- :class:`NeedsLookup`: the call names a record (``account_name``) instead of giving its id; the
+  agent loop searches Zoho for the names (:mod:`zoho_tools.names`), records what it found with
+  :meth:`Conversation.found_names` and steps the same call again. One match fills the id; several
+  become a :class:`NeedsInput` whose question lists the choices; none is a :class:`Rejected` that
+  says so. Nothing of the call is lost meanwhile.
 - :class:`NeedsConfirmation`: the action destroys something; the model must read the summary back
   to the caller and repeat the same call with ``"confirmed": true``.
 - :class:`Rejected`: unknown or disabled action, malformed JSON, unknown fields, wrong types or
@@ -24,7 +29,7 @@ its defaults), each action's latest result for ``{{action.field}}`` chaining, an
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -37,6 +42,7 @@ from zoho_tools.rendering import ActionRequest
 from zoho_tools.results import OUTCOME_UNKNOWN, ActionResult, display_name, error_result
 from zoho_tools.templates import CONFIRMED, ActionTemplate, Param
 from zoho_tools.variables import MissingVariable, VariableScope, resolve_in_scope
+from zoho_tools.zoho import is_record_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +75,46 @@ class MissingField:
 
 
 @dataclass(frozen=True, slots=True)
+class Choice:
+    """One record a name could mean: its id, its name and a detail that tells it apart."""
+
+    id: str
+    name: str
+    detail: str = ""
+
+    def spoken(self) -> str:
+        return f"{self.name} ({self.detail})" if self.detail else self.name
+
+
+@dataclass(frozen=True, slots=True)
 class NeedsInput:
     action: str
     missing: tuple[MissingField, ...]
     collected: Mapping[str, Any]
+    #: For a name that matched several records: the id parameter to send the chosen one in ->
+    #: the records the name could mean.
+    choices: Mapping[str, tuple[Choice, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class NameLookup:
+    """A name to find before the call can go on: ``name`` in ``module`` (or ``"users"``)."""
+
+    param: str
+    module: str
+    name: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return name_key(self.module, self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class NeedsLookup:
+    """Names to look up in Zoho (I/O the loop does) before stepping the call again."""
+
+    action: str
+    lookups: tuple[NameLookup, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +157,12 @@ class Ready:
         return self.request.template.name
 
 
-Outcome = NeedsInput | NeedsConfirmation | Rejected | Repeated | Ready
+Outcome = NeedsInput | NeedsLookup | NeedsConfirmation | Rejected | Repeated | Ready
+
+
+def name_key(module: str, name: str) -> tuple[str, str]:
+    """How a looked-up name is remembered: by module, ignoring case and spacing."""
+    return module, " ".join(name.casefold().split())
 
 
 # --- the conversation ----------------------------------------------------------------------------
@@ -162,6 +209,25 @@ class Conversation:
         # Writes handed out as Ready and not settled yet: the same write twice in one model
         # turn (parallel tool calls) must not be sent twice either.
         self._sending: set[str] = set()
+        #: Names looked up in Zoho (by :func:`name_key`): the records each could mean.
+        self._names: dict[tuple[str, str], tuple[Choice, ...]] = {}
+
+    def declared(self, name: str) -> ActionTemplate | None:
+        """The action ``name`` as the catalog declares it (before :meth:`tailor`)."""
+        return self._catalog.get(name) if name in self.tools else None
+
+    def tailor(self, templates: Iterable[ActionTemplate]) -> None:
+        """Use these versions of enabled actions from now on: the connected org's own picklist
+        values and mandatory fields (:mod:`zoho_tools.org`). Unknown names are ignored."""
+        changed = {t.name: t for t in templates if self.tools.get(t.name) is not t}
+        changed = {name: t for name, t in changed.items() if name in self.tools}
+        if changed:
+            self.tools = Catalog(changed.get(a.name, a) for a in self.tools.values())
+
+    def found_names(self, found: Mapping[tuple[str, str], Sequence[Choice]]) -> None:
+        """Record what a lookup of names found (by :attr:`NameLookup.key`); the next step of
+        the call uses it."""
+        self._names.update((key, tuple(choices)) for key, choices in found.items())
 
     def reset(self) -> None:
         """Forget results, collected values and guards; keep variables and the employee."""
@@ -172,6 +238,7 @@ class Conversation:
         self._writes.clear()
         self._unknown.clear()
         self._sending.clear()
+        self._names.clear()
         self.started_at = self.clock()
 
     # -- kept between requests ------------------------------------------------------------------
@@ -288,6 +355,10 @@ class Conversation:
         template = ready.request.template
         if ready.fingerprint is not None:
             self._sending.discard(ready.fingerprint)
+        if result.ok and not template.read_only:
+            # A write may create or rename what a name meant: look names up afresh.
+            for key in [key for key in self._names if key[0] == template.module]:
+                del self._names[key]
         if result.ok or result.status == "empty":
             self.results[template.name] = result
             self._chain[template.name] = result.chain_value()
@@ -300,6 +371,12 @@ class Conversation:
             if result.code == OUTCOME_UNKNOWN:
                 self._unknown.setdefault(template.module, set()).add(ready.fingerprint)
         self._confirmable.pop(template.name, None)
+
+    def release(self, ready: Ready) -> None:
+        """Give up ``ready`` without sending it (its turn was cancelled before it was sent):
+        the same write may be handed out again."""
+        if ready.fingerprint is not None:
+            self._sending.discard(ready.fingerprint)
 
     def _interrupted(self, ready: Ready) -> None:
         if ready.fingerprint is None:
@@ -406,23 +483,29 @@ def step(conversation: Conversation, call: ToolCall) -> Outcome:
     kept = conversation.pending.get(call.name, {})
     # A blank value is "not known": it never replaces a value collected earlier.
     merged = {**kept, **{k: v for k, v in resolved.items() if not (is_blank(v) and k in kept)}}
+    lookups, named, choices, unknown_names = _named(conversation, template, merged)
+    if lookups:
+        conversation.pending[call.name] = _collected(template, merged)
+        return NeedsLookup(call.name, lookups)
     prepared = prepare(
         template,
-        merged,
+        named,
         scope=scope,
         locale=conversation.locale,
         defaults=conversation.employee.defaults.get(call.name),
         checked=True,
     )
-    problems = (*problems, *unresolved, *prepared.problems)
+    problems = (*problems, *unresolved, *unknown_names, *prepared.problems)
     if problems:
-        conversation.pending[call.name] = _collected(template, merged, {p.param for p in problems})
+        conversation.pending[call.name] = _collected(template, named, {p.param for p in problems})
         return Rejected(call.name, problems)
-    if prepared.missing:
+    # An id whose name matched several records is asked for as that choice, not looked up.
+    by_id = {_id_of(template, name): options for name, options in choices.items()}
+    missing = [_missing(p) for p in prepared.missing if p.name not in by_id]
+    missing += [_choose(name, options) for name, options in choices.items()]
+    if missing:
         conversation.pending[call.name] = _collected(template, merged)
-        return NeedsInput(
-            call.name, tuple(_missing(p) for p in prepared.missing), prepared.arguments
-        )
+        return NeedsInput(call.name, tuple(missing), prepared.arguments, by_id)
     request = ActionRequest(template, prepared.arguments, scope)
     if template.read_only and not template.confirm:  # the usual read: nothing to guard
         conversation.pending.pop(call.name, None)
@@ -444,6 +527,76 @@ def step(conversation: Conversation, call: ToolCall) -> Outcome:
         return Repeated(call.name, None)
     conversation._sending.add(fingerprint)
     return Ready(request, fingerprint)
+
+
+#: The choices a question reads out; more than this, and the caller is asked for more of the name.
+MAX_SPOKEN_CHOICES = 3
+
+
+def _named(
+    conversation: Conversation, template: ActionTemplate, values: dict[str, Any]
+) -> tuple[
+    tuple[NameLookup, ...], dict[str, Any], dict[str, tuple[Choice, ...]], tuple[Problem, ...]
+]:
+    """The names in ``values`` still to look up; else ``values`` with each name found once
+    replaced by its record's id, the names that matched several records (with the choices) and
+    a problem for each that matched none. A given id wins over a name; a parameter that is its
+    own id parameter (``owner``: a name, an email or an id) is looked up unless it is an id."""
+    lookups = []
+    named = dict(values)
+    choices: dict[str, tuple[Choice, ...]] = {}
+    problems = []
+    for param in template.params:
+        names, value = param.names, values.get(param.name)
+        if names is None or not isinstance(value, str) or is_blank(value):
+            continue
+        own = names.id_param == param.name
+        if own and is_record_id(value.strip()):
+            continue
+        given_id = None if own else values.get(names.id_param)
+        if given_id is not None and not is_blank(given_id):
+            named.pop(param.name)
+            continue
+        text = " ".join(value.split())
+        if len(text) > MAX_NAME_CHARS:
+            continue  # prepare names the problem
+        found = conversation._names.get(name_key(names.module, text))
+        if found is None:
+            lookups.append(NameLookup(param.name, names.module, text))
+        elif len(found) == 1:
+            named.pop(param.name)
+            named[names.id_param] = found[0].id
+        elif found:
+            named.pop(param.name)
+            choices[param.name] = found
+        else:
+            named.pop(param.name)
+            problems.append(
+                Problem(
+                    param.name,
+                    f"nothing in Zoho is called {brief(text)}; check the spelling with the caller "
+                    "(or search for it)",
+                )
+            )
+    return tuple(lookups), named, choices, tuple(problems)
+
+
+#: A name longer than this is no record's name (Zoho's longest name fields are 255 characters).
+MAX_NAME_CHARS = 255
+
+
+def _id_of(template: ActionTemplate, name: str) -> str:
+    param = template.param(name)
+    assert param is not None and param.names is not None  # only name parameters get here
+    return param.names.id_param
+
+
+def _choose(name: str, options: tuple[Choice, ...]) -> MissingField:
+    if len(options) > MAX_SPOKEN_CHOICES:
+        return MissingField(name, f"{len(options)} records match; which one exactly?")
+    spoken = [option.spoken() for option in options]
+    listed = f"{', '.join(spoken[:-1])} or {spoken[-1]}"
+    return MissingField(name, f"Do you mean {listed}?")
 
 
 def _unknown_action(conversation: Conversation, name: str) -> Problem:

@@ -25,6 +25,7 @@ from typing import Any, Literal, get_args
 from zoho_tools.orchestrator import (
     NeedsConfirmation,
     NeedsInput,
+    NeedsLookup,
     Outcome,
     Ready,
     Rejected,
@@ -126,6 +127,8 @@ def reply_for(outcome: Outcome | None, result: ActionResult | None = None) -> To
             return ToolReply.of(outcome.action, _repeated(outcome), is_error=unknown)
         case Ready():
             raise ValueError("a Ready outcome is answered by its result: pass result=")
+        case NeedsLookup():
+            raise ValueError("a NeedsLookup is resolved by the agent loop (zoho_tools.names)")
     raise ValueError("reply_for needs an outcome or a result")
 
 
@@ -221,11 +224,27 @@ def _needs_input(outcome: NeedsInput) -> dict[str, Any]:
         shown["ask"] = askable[0].question if len(askable) == 1 else [m.question for m in askable]
     if lookups:
         shown["look_up"] = {m.name: "find it with a search action first" for m in lookups}
+    if outcome.choices:
+        shown["choices"] = {
+            name: [{"id": c.id, "name": c.name, **({"detail": c.detail} if c.detail else {})}
+                   for c in options[:MAX_CHOICES_SHOWN]]
+            for name, options in outcome.choices.items()
+        }  # fmt: skip
+        shown["instruction"] = (
+            "Ask the caller which one they mean; never pick one yourself. Then call "
+            f"{outcome.action} again with the chosen record's id as {', '.join(outcome.choices)}, "
+            "or with a fuller name: what was already given is kept."
+        )
+        return shown
     shown["instruction"] = (
         "Ask the caller for this now; never guess or invent it. Then call "
         f"{outcome.action} again with the new value(s) only: what was already given is kept."
     )
     return shown
+
+
+#: Records of a name with several matches that a reply lists (the question reads out fewer).
+MAX_CHOICES_SHOWN = 5
 
 
 def _needs_confirmation(outcome: NeedsConfirmation) -> dict[str, Any]:

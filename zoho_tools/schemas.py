@@ -29,6 +29,7 @@ from typing import Any, Literal
 
 from zoho_tools.catalog import CALL_VARIABLES
 from zoho_tools.templates import (
+    ANY_VALUE,
     CONFIRMED,
     PLACEHOLDER,
     ActionTemplate,
@@ -98,7 +99,9 @@ def describe_param(param: Param, *, if_unknown: IfUnknown = "omit") -> str:
         parts.append(REQUIRED if param.ask is None else _REQUIRED_ASK[if_unknown])
     elif param.required_when:
         other, value = param.required_when
-        parts.append(f"Required if {other} is {value}")
+        parts.append(
+            f"Required with {other}" if value == ANY_VALUE else f"Required if {other} is {value}"
+        )
     return ". ".join(parts)
 
 

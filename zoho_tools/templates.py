@@ -44,6 +44,8 @@ NAME_PATTERN = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 #: The argument with which the model confirms an action marked ``confirm`` (after the caller
 #: agreed to the read-back); every schema of such an action carries it.
 CONFIRMED = "confirmed"
+#: In ``Param.required_when``: required whenever the other parameter has any value.
+ANY_VALUE = "*"
 #: A ``{{...}}`` placeholder: a parameter, a call variable or ``action.dotted.path``.
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_$]+)*)\s*\}\}")
 
@@ -62,6 +64,21 @@ class DerivedDefault:
     def describe(self) -> str:
         sign = "+" if self.minutes >= 0 else "-"
         return f"{self.source} {sign} {abs(self.minutes)} min"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class NameOf:
+    """What a name parameter stands for: the record id parameter ``id_param`` of a record of
+    ``module`` (a Zoho module API name, or ``"users"`` for a team member by name or email). A
+    parameter may be its own ``id_param`` (``owner``: a name, an email or an id).
+
+    A name never reaches Zoho itself: before sending, the agent loop searches ``module`` for it
+    (:mod:`zoho_tools.names`); one match fills ``id_param``, several become a question to the
+    caller with the choices, none is a clear answer.
+    """
+
+    id_param: str
+    module: str
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -85,11 +102,14 @@ class Param:
     #: For numbers: the range Zoho accepts (a reminder of 0-60 minutes, a quantity above 0).
     minimum: float | None = None
     maximum: float | None = None
-    #: Required only when another parameter has a given value: ``("location", "Client Address")``.
+    #: Required only when another parameter has a given value: ``("location", "Client Address")``,
+    #: or any value: ``("related_id", ANY_VALUE)``.
     required_when: tuple[str, str] | None = None
     #: For ``type="items"``: the fields of one item, and the JSON template one item renders to.
     item_params: tuple[Param, ...] = ()
     item_template: Mapping[str, Any] | None = None
+    #: For a name that stands for a record id (``account_name`` for ``account_id``).
+    names: NameOf | None = None
 
     @property
     def has_default(self) -> bool:
@@ -139,6 +159,11 @@ class ActionTemplate:
             raise ValueError(f"action {self.name!r} declares a parameter twice")
         if self.read_only and self.destructive:
             raise ValueError(f"action {self.name!r} cannot be both read-only and destructive")
+        for param in self.params:
+            if param.names is not None and param.names.id_param not in names:
+                raise ValueError(
+                    f"{self.name}.{param.name} names {param.names.id_param!r}, not a parameter"
+                )
         # Frozen, so the derived map is stored once here rather than recomputed per result.
         object.__setattr__(self, "_field_map", self._derive_field_map())
 

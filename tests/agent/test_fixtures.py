@@ -21,6 +21,7 @@ import yaml
 from click.testing import CliRunner
 
 from zoho_tools.agent.fixtures import (
+    CallStart,
     Fixture,
     FixtureRun,
     examples_folder,
@@ -47,6 +48,9 @@ REQUIRED = {
     "appointment",
     "note_on_contact",
     "tags",
+    "identify_at_call_start",
+    "name_with_two_matches",
+    "custom_stage",
 }
 
 JOHN = "6421873000001000005"  # John Smith's id in a fresh demo org (ids are deterministic)
@@ -135,6 +139,16 @@ async def test_a_passing_fixture_has_no_failures() -> None:
     run = await run_fixture(fixture)
     assert run.failures == []
     assert run.passed
+
+
+async def test_a_call_start_lookup_that_shows_something_else_is_reported() -> None:
+    fixture = _fixture([_search_turn()])
+    wrong = {"status": "ok", "data": {"name": "Jane Doe"}}
+    fixture = fixture.model_copy(update={"call_start": CallStart(expect=wrong)})
+    run = await run_fixture(fixture)
+    [failure] = run.failures
+    assert failure.startswith("call start: identify_caller showed the model {")
+    assert '"name":"John Smith"' in failure and failure.endswith(f"expected {json.dumps(wrong)}")
 
 
 async def test_a_missing_record_is_reported() -> None:

@@ -1,4 +1,4 @@
-"""Invariants of the sixty built-in actions, checked on every one of them."""
+"""Invariants of the built-in actions, checked on every one of them."""
 
 from __future__ import annotations
 
@@ -17,7 +17,13 @@ ACTIONS = list(CATALOG.values())
 NAMES = list(CATALOG)
 
 EXPECTED = {
-    "contacts": ["search_contact", "create_contact", "update_contact", "delete_contact"],
+    "contacts": [
+        "identify_caller",
+        "search_contact",
+        "create_contact",
+        "update_contact",
+        "delete_contact",
+    ],
     "leads": ["search_lead", "create_lead", "update_lead", "delete_lead"],
     "accounts": ["search_account", "create_account", "update_account", "delete_account"],
     "deals": ["search_deal", "create_deal", "update_deal", "delete_deal"],
@@ -30,6 +36,7 @@ EXPECTED = {
     "quotes": ["search_quote", "create_quote", "update_quote", "delete_quote"],
     "appointments": [
         "search_appointment",
+        "search_service",
         "schedule_appointment",
         "update_appointment",
         "cancel_appointment",
@@ -102,8 +109,8 @@ def _kind(template: ActionTemplate) -> str:
     return template.name.split("_", 1)[0]
 
 
-def test_exactly_the_sixty_actions_in_category_order() -> None:
-    assert len(CATALOG) == 60
+def test_exactly_the_expected_actions_in_category_order() -> None:
+    assert len(CATALOG) == 62
     assert [name for names in EXPECTED.values() for name in names] == NAMES
     assert CATALOG.categories == tuple(EXPECTED) == tuple(CATEGORIES)
     for slug, names in EXPECTED.items():
@@ -161,7 +168,12 @@ def test_every_placeholder_is_a_parameter_or_a_documented_call_variable(
 
 @pytest.mark.parametrize("template", ACTIONS, ids=NAMES)
 def test_every_parameter_reaches_the_request(template: ActionTemplate) -> None:
-    assert list(template.field_map()) == [p.name for p in template.params]
+    # A name for a lookup stands for its id parameter, which reaches the request.
+    reaching = [p.name for p in template.params if p.names is None or p.names.id_param == p.name]
+    assert list(template.field_map()) == reaching
+    for param in template.params:
+        if param.names is not None:
+            assert param.names.id_param in template.field_map()
 
 
 @pytest.mark.parametrize("template", ACTIONS, ids=NAMES)
@@ -187,7 +199,7 @@ def test_record_ids_are_model_supplied_and_required(template: ActionTemplate) ->
 @pytest.mark.parametrize("template", ACTIONS, ids=NAMES)
 def test_hints_follow_the_kind_of_action(template: ActionTemplate) -> None:
     kind = _kind(template)
-    if kind in ("search", "get", "list"):
+    if kind in ("search", "get", "list", "identify"):
         assert template.read_only and template.idempotent and template.method == "GET"
     elif kind in ("create", "log", "schedule"):
         assert not template.idempotent and not template.destructive
@@ -263,12 +275,19 @@ def test_declared_defaults(action: str, param: str) -> None:
 def test_quote_items_and_appointment_address() -> None:
     items = CATALOG["create_quote"].param("items")
     assert items.type == "items"
-    product, quantity = items.item_params
+    product, quantity, price = items.item_params
     assert (product.name, product.type, product.required) == ("product_id", "id", True)
     assert (quantity.name, quantity.type, quantity.default) == ("quantity", "number", 1)
+    assert (price.name, price.type, price.required, price.minimum) == (
+        "list_price",
+        "number",
+        False,
+        0,
+    )
     assert items.item_template == {
         "Product_Name": {"id": "{{product_id}}"},
         "Quantity": "{{quantity}}",
+        "List_Price": "{{list_price}}",
     }
     address = CATALOG["schedule_appointment"].param("address")
     assert not address.required and address.required_when == ("location", "Client Address")

@@ -54,10 +54,10 @@ def test_duplicates_are_refused() -> None:
 
 def test_custom_actions_join_after_the_built_in_ones() -> None:
     extended = CATALOG.with_actions([CUSTOM])
-    assert len(extended) == 61 and list(extended)[-1] == "find_invoice"
+    assert len(extended) == 63 and list(extended)[-1] == "find_invoice"
     assert extended.categories[-1] == "billing"
     assert extended.category("Billing") == "billing"
-    assert len(CATALOG) == 60  # the original is unchanged
+    assert len(CATALOG) == 62  # the original is unchanged
     assert list(extended.select(categories=["billing"])) == ["find_invoice"]
 
 
@@ -73,13 +73,13 @@ def test_select_by_names_categories_and_read_only() -> None:
     both = CATALOG.select(names=["create_deal"], categories=["solutions"])
     assert list(both) == ["create_deal", "search_solution", "create_solution"]
     read_only = CATALOG.select(read_only=True)
-    assert len(read_only) == 13 + 5 + 3 and all(a.read_only for a in read_only.values())
+    assert len(read_only) == 15 + 5 + 3 and all(a.read_only for a in read_only.values())
     assert list(CATALOG.select(categories=["users-tags"], read_only=True)) == [
         "list_users",
         "get_user",
         "list_tags",
     ]
-    assert len(CATALOG.select()) == 60
+    assert len(CATALOG.select()) == 62
     assert len(CATALOG.select(names=[])) == 0
 
 

@@ -163,3 +163,20 @@ def test_serve_refuses_a_busy_port(sb: Sandbox, tmp_path: Path) -> None:
         result = CliRunner().invoke(main, ["sandbox", "serve", "--port", str(server.port)])
     assert result.exit_code != 0
     assert "cannot listen" in result.output
+
+
+def test_the_picklist_command_gives_the_data_file_its_own_values(tmp_path: Path) -> None:
+    data = tmp_path / "org.db"
+    runner = CliRunner()
+    done = runner.invoke(
+        main, ["sandbox", "picklist", "--data", str(data), "Deals", "Stage", "Prospecting", "Won"]
+    )
+    assert done.exit_code == 0, done.output
+    assert "Deals.Stage" in done.output and "Prospecting, Won" in done.output
+    with Sandbox(data) as org:
+        assert org.picklists == {"Deals": {"Stage": ["Prospecting", "Won"]}}
+        assert org.find("Contacts", Last_Name="Smith")  # seeded when new
+    refused = runner.invoke(
+        main, ["sandbox", "picklist", "--data", str(data), "Deals", "Deal_Name", "X"]
+    )
+    assert refused.exit_code == 1 and "not a picklist field" in refused.output

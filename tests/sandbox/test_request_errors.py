@@ -66,7 +66,7 @@ def test_unauthenticated_calls_cost_no_credit(sb: Sandbox) -> None:
         ("GET", "/crm/v7"),
         ("GET", "/crm/v2/Contacts"),
         ("GET", "/crm/v7/Contacts/1/related/x"),
-        ("GET", "/crm/v7/settings/layouts"),
+        ("GET", "/crm/v7/settings/pipelines"),
         ("GET", "/nothing/here"),
     ],
 )

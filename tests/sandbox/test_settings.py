@@ -140,6 +140,29 @@ def test_fields_needs_a_valid_module(client: httpx.Client) -> None:
     )
 
 
+def test_layouts_mark_what_the_layout_requires(client: httpx.Client, sb: Sandbox) -> None:
+    [layout] = client.get(f"{API}/settings/layouts", params={"module": "Leads"}).json()["layouts"]
+    assert (layout["name"], layout["status"]) == ("Standard", "active")
+    fields = {f["api_name"]: f for section in layout["sections"] for f in section["fields"]}
+    assert fields["Company"]["required"] and not fields["Company"]["system_mandatory"]
+    assert fields["Last_Name"]["required"] and not fields["Email"]["required"]
+    assert error_of(client.get(f"{API}/settings/layouts"))[1] == "REQUIRED_PARAM_MISSING"
+    with client_for(sb, scopes="ZohoCRM.modules.ALL") as unscoped:
+        denied = unscoped.get(f"{API}/settings/layouts", params={"module": "Leads"})
+    assert denied.status_code == 401 and denied.json()["code"] == "OAUTH_SCOPE_MISMATCH"
+
+
+def test_an_orgs_own_picklist_is_served_and_enforced(client: httpx.Client, sb: Sandbox) -> None:
+    sb.set_picklist("Cases", "Status", ["Open", "Waiting", "Solved"])
+    status = fields_of(client, "Cases")["Status"]
+    assert [v["actual_value"] for v in status["pick_list_values"]] == ["Open", "Waiting", "Solved"]
+    standard = {"Subject": "X", "Case_Origin": "Phone"}
+    refused = client.post(f"{API}/Cases", json={"data": [{**standard, "Status": "New"}]})
+    assert refused.json()["data"][0]["details"]["expected_data_type"] == "picklist"
+    added = client.post(f"{API}/Cases", json={"data": [{**standard, "Status": "Waiting"}]})
+    assert added.json()["data"][0]["code"] == "SUCCESS"
+
+
 def test_modules(client: httpx.Client) -> None:
     modules = client.get(f"{API}/settings/modules").json()["modules"]
     assert {m["api_name"] for m in modules} == {

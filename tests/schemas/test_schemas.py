@@ -135,7 +135,11 @@ def test_catalog_format_carries_the_whole_declaration(template: ActionTemplate) 
     fields = template.field_map()
     assert [p["name"] for p in entry["params"]] == [p.name for p in template.params]
     for declared, exported in zip(template.params, entry["params"], strict=True):
-        assert exported["zoho_field"] == fields[declared.name]
+        assert exported["zoho_field"] == fields.get(declared.name)
+        if declared.names is None:
+            assert exported["zoho_field"] is not None and exported["names"] is None
+        else:
+            assert exported["names"]["id_param"] in fields
         assert exported["required"] is declared.required
         assert exported["ask"] == declared.ask
         assert exported["type"] == declared.type
@@ -161,6 +165,7 @@ def test_catalog_format_maps_line_item_fields() -> None:
     assert {p["name"]: p["zoho_field"] for p in items["item_params"]} == {
         "product_id": "Product_Name.id",
         "quantity": "Quantity",
+        "list_price": "List_Price",
     }
 
 
@@ -182,7 +187,7 @@ def test_strict_schema_makes_enums_and_nested_items_nullable() -> None:
     items = strict["properties"]["items"]
     assert items["type"] == ["array", "null"]
     assert items["items"]["type"] == "object"
-    assert items["items"]["required"] == ["product_id", "quantity"]
+    assert items["items"]["required"] == ["product_id", "quantity", "list_price"]
     stage = strict_schema(input_schema(CATALOG["create_deal"]))["properties"]["stage"]
     assert stage["enum"][-1] is None
     assert stage["enum"][:-1] == list(CATALOG["create_deal"].param("stage").enum)

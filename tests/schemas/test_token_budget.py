@@ -26,15 +26,19 @@ def bench() -> ModuleType:
 def test_the_full_openai_strict_export_is_within_6000_tokens(bench: ModuleType) -> None:
     assert bench.BUDGET == 6_000
     tools = export(CATALOG, "openai")
-    assert len(tools) == 60
+    assert len(tools) == len(CATALOG) == 62
     total = bench.count(tools)
     assert total <= bench.BUDGET, f"{total} tokens: over budget by {total - bench.BUDGET}"
 
 
 def test_no_single_tool_is_out_of_proportion(bench: ModuleType) -> None:
-    # The largest tool (many mandatory fields, enums) may cost a few average ones, not more.
+    # The largest tool (many mandatory fields, enums) may cost a few average ones, not more:
+    # create_event, with its links (related record, participants), is about three.
     largest, name = bench.per_tool(export(CATALOG, "openai"))[0]
-    assert largest <= 250, f"{name} costs {largest} tokens"
+    assert largest <= 3.2 * bench.count(export(CATALOG, "openai")) / len(CATALOG), (
+        f"{name} costs {largest} tokens"
+    )
+    assert largest <= 280, f"{name} costs {largest} tokens"
 
 
 def test_the_bench_script_reports_every_tool_and_the_verdict(

@@ -28,6 +28,13 @@ every expectation that failed. Example (abridged)::
         Leads: [{Last_Name: Smith}]
       counts: {"POST /crm/v7/Cases": 1}
 
+``org: {picklists: {Deals: {Stage: [...]}}}`` gives the sandbox org its own picklist values, and
+the agent reads them as it reads a connected org's metadata.
+
+``call_start: {expect: {...}}`` runs ``identify_caller`` before the first turn, as a voice
+platform's call-start hook would (:meth:`~zoho_tools.agent.loop.Agent.start`), and checks what it
+showed the model.
+
 A model step may also carry ``faults`` (injected into the sandbox just before its tool calls run),
 e.g. ``faults: [{kind: drop, method: POST, path: /crm/v7/Tasks, after_commit: true}]``.
 """
@@ -35,18 +42,20 @@ e.g. ``faults: [{kind: drop, method: POST, path: /crm/v7/Tasks, after_commit: tr
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from zoho_tools.agent.llm import AssistantTurn, Message, ScriptedLLM, ScriptExhausted, TextSink
 from zoho_tools.agent.loop import Agent, Event, ToolEvent
+from zoho_tools.config import check_country, check_time_zone
 from zoho_tools.employee import EmployeeSpec
+from zoho_tools.files import FileError, describe_validation, read_document
 from zoho_tools.normalize import Locale
 from zoho_tools.orchestrator import Conversation, ToolCall
 
@@ -54,16 +63,30 @@ from zoho_tools.orchestrator import Conversation, ToolCall
 SECONDS_PER_TURN = 20
 
 
+class FixtureError(ValueError):
+    """A fixture file that cannot be used; one line naming the file and the problem."""
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
 class FaultSpec(_Strict):
-    kind: int | Literal["drop", "timeout"] = 503
-    count: int = 1
+    kind: Literal[429, 500, 502, 503, "drop", "timeout"] = 503
+    count: int = Field(1, ge=1)
     method: str | None = None
     path: str | None = None
     after_commit: bool = False
+
+    @field_validator("path")
+    @classmethod
+    def _valid_pattern(cls, value: str | None) -> str | None:
+        if value is not None and value.startswith("^"):
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression: {exc}") from None
+        return value
 
 
 class ToolCallSpec(_Strict):
@@ -91,6 +114,20 @@ class RequestSpec(_Strict):
     status: int | None = None
 
 
+class OrgSpec(_Strict):
+    """How the fixture's sandbox org differs from the demo org: its own picklist values, by
+    module and field (``{Deals: {Stage: [Prospecting, ...]}}``). With it, the agent reads the
+    org's metadata as it would a connected org's."""
+
+    picklists: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
+
+
+class CallStart(_Strict):
+    """The call-start lookup (``identify_caller`` before the first turn), and what it shows."""
+
+    expect: dict[str, Any] = Field(default_factory=dict)
+
+
 class Expectations(_Strict):
     requests: list[RequestSpec] = Field(default_factory=list)
     records: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
@@ -109,15 +146,46 @@ class Fixture(_Strict):
     voice: bool = True
     variables: dict[str, Any] = Field(default_factory=dict)
     employee: EmployeeSpec = Field(default_factory=EmployeeSpec)
+    org: OrgSpec | None = None
+    call_start: CallStart | None = None
     turns: list[CallerTurn]
     expect: Expectations = Field(default_factory=Expectations)
 
+    @field_validator("time_zone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        return check_time_zone(value)
+
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, value: str) -> str:
+        return check_country(value)
+
+    @model_validator(mode="after")
+    def _known_actions(self) -> Fixture:
+        from zoho_tools.catalog import CATALOG
+
+        for number, turn in enumerate(self.turns, start=1):
+            for step in turn.agent:
+                for call in step.tool_calls:
+                    if call.name not in CATALOG:
+                        raise ValueError(f"turn {number}: unknown action {call.name!r}")
+        return self
+
     @classmethod
     def load(cls, path: str | Path) -> Fixture:
+        """Read a fixture file (YAML or JSON).
+
+        Raises:
+            FixtureError: one line naming the file (and line) and the problem.
+        """
         path = Path(path)
-        text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-        return cls.model_validate(data)
+        try:
+            return cls.model_validate(read_document(path, accept=(".yaml", ".yml", ".json")))
+        except FileError as exc:
+            raise FixtureError(str(exc)) from None
+        except ValidationError as exc:
+            raise FixtureError(f"{path}: {describe_validation(exc)}") from None
 
 
 @dataclass
@@ -197,6 +265,9 @@ async def run_fixture(
     now = fixture.now if fixture.now.tzinfo else fixture.now.replace(tzinfo=locale.zone)
     clock = _FrozenClock(now)
     sandbox = Sandbox(seed="demo", clock=clock.epoch)
+    for module, fields in (fixture.org.picklists if fixture.org else {}).items():
+        for field_name, values in fields.items():
+            sandbox.set_picklist(module, field_name, values)
     run = FixtureRun(fixture=fixture, sandbox=sandbox)
 
     def record(event: Event) -> None:
@@ -210,12 +281,19 @@ async def run_fixture(
         locale=locale,
         clock=clock,
     )
-    executor = sandbox_executor(sandbox)
+    executor = sandbox_executor(sandbox, metadata_ttl=None if fixture.org is None else 600.0)
     try:
         prompt = system_prompt("voice" if fixture.voice else "chat", conversation)
         agent = Agent(
             ScriptedLLM([]), executor, conversation, system_prompt=prompt, on_event=record
         )
+        if fixture.call_start is not None:
+            event = await agent.start()
+            if not matches(fixture.call_start.expect, json.loads(event.shown)):
+                run.failures.append(
+                    f"call start: identify_caller showed the model {event.shown}, "
+                    f"expected {json.dumps(fixture.call_start.expect)}"
+                )
         for number, turn in enumerate(fixture.turns, start=1):
             clock.advance(SECONDS_PER_TURN)
             agent.llm = _FixtureModel(turn.agent, lambda f: _inject(sandbox, f))

@@ -13,13 +13,22 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from zoho_tools.agent.llm import LLM, AssistantTurn, Message, TextSink
 from zoho_tools.executor import Executor
 from zoho_tools.normalize import brief_name
-from zoho_tools.orchestrator import Conversation, Outcome, Ready, Settle, ToolCall, step
+from zoho_tools.orchestrator import (
+    Conversation,
+    NeedsLookup,
+    Outcome,
+    Ready,
+    Settle,
+    ToolCall,
+    step,
+)
+from zoho_tools.org import OrgMetadata, needs_metadata, tailor
 from zoho_tools.replies import ToolReply, internal_error, reply_for
 from zoho_tools.results import ActionResult
 from zoho_tools.templates import PLACEHOLDER
@@ -108,6 +117,14 @@ class Agent:
         reply.stopped = True
         return reply
 
+    async def start(self) -> ToolEvent:
+        """Call start, before the caller's first words: identify the caller by their number
+        (see :func:`identify_at_call_start`) so the greeting already knows them. The answer
+        goes to the model as context, and ``{{identify_caller.id}}`` chains from then on."""
+        event = await identify_at_call_start(self.conversation, self.executor, self._on_event)
+        self.messages.append({"role": "system", "content": f"{CALL_START_CONTEXT} {event.shown}"})
+        return event
+
     async def call(self, name: str, arguments: Any, *, call_id: str = "direct") -> ToolEvent:
         """Run one tool call without a model (the REPL's direct mode); same path as the model's."""
         (event,) = await self.run_tool_calls([ToolCall(name, arguments, call_id)])
@@ -124,6 +141,30 @@ class Agent:
     async def run_tool_calls(self, calls: Sequence[ToolCall]) -> list[ToolEvent]:
         """Run tool calls of this conversation (see :func:`run_tool_calls`)."""
         return await run_tool_calls(self.conversation, self.executor, calls, self._on_event)
+
+
+#: How the call-start lookup is introduced to the model.
+CALL_START_CONTEXT = "Before the call was answered, identify_caller (the caller's number) gave:"
+
+
+async def identify_at_call_start(
+    conversation: Conversation,
+    executor: Executor,
+    on_event: Callable[[Event], None] | None = None,
+) -> ToolEvent:
+    """Run ``identify_caller`` for ``conversation`` before its first turn: the function to call
+    from a voice platform's call-start hook (or any code that knows the caller's number), so the
+    greeting can use the caller's name and what is open for them.
+
+    It is an ordinary tool call of the conversation: the result is kept for chaining
+    (``{{identify_caller.account_id}}``), and the event's ``reply.text`` is what to give the
+    model (e.g. in its first system message). An agent without ``identify_caller`` enabled, or
+    a call without ``{{caller_phone}}``, gets the usual rejected or needs-input reply.
+    """
+    (event,) = await run_tool_calls(
+        conversation, executor, [ToolCall("identify_caller", {}, "call_start")], on_event
+    )
+    return event
 
 
 async def run_tool_calls(
@@ -145,15 +186,24 @@ async def run_tool_calls(
     others keep theirs (a sibling write Zoho already committed is never lost).
     """
     events: dict[int, ToolEvent] = {}
+    metadata = getattr(executor, "metadata", None)
+    if metadata is not None:
+        await _tailor(conversation, metadata, calls)
     for wave in _waves(calls):
         stepped = [(index, _step(conversation, calls[index])) for index in wave]
+        if any(isinstance(outcome, NeedsLookup) for _, outcome in stepped):
+            stepped = await _with_names(conversation, executor, calls, stepped, events)
         ready = [(index, outcome) for index, outcome in stepped if isinstance(outcome, Ready)]
         # Every guard is taken before anything is awaited, so a turn cancelled before a task
         # started still settles each of its writes.
         with ExitStack() as guards:
             sends = [
                 _send(
-                    executor, calls[i], outcome, guards.enter_context(conversation.sending(outcome))
+                    conversation,
+                    executor,
+                    calls[i],
+                    outcome,
+                    guards.enter_context(conversation.sending(outcome)),
                 )
                 for i, outcome in ready
             ]
@@ -170,6 +220,84 @@ async def run_tool_calls(
     return ordered
 
 
+async def _tailor(
+    conversation: Conversation, metadata: OrgMetadata, calls: Sequence[ToolCall]
+) -> None:
+    """Give the calls' actions the org's own picklists and mandatory fields before they are
+    checked (read once per module and kept; see :mod:`zoho_tools.org`)."""
+    declared = [
+        template
+        for call in calls
+        if isinstance(call.name, str)
+        and (template := conversation.declared(call.name)) is not None
+        and needs_metadata(template)
+    ]
+    if declared:
+        conversation.tailor(await metadata.tailored(declared))
+
+
+async def _refreshed_picklist(
+    conversation: Conversation, metadata: OrgMetadata, ready: Ready, result: ActionResult
+) -> ActionResult:
+    """Zoho refused a picklist value the org's metadata allowed when it was read: read it
+    again, check further calls against it, and give the model the org's values now."""
+    template = ready.request.template
+    param = template.param(result.field) if result.field else None
+    declared = conversation.declared(template.name)
+    if param is None or not param.enum or template.module is None or declared is None:
+        return result
+    fresh = await metadata.refresh(template.module)
+    tailored = tailor(declared, fresh)
+    conversation.tailor([tailored])
+    values = (tailored.param(param.name) or param).enum
+    hint = (
+        f"{param.name} must be one of this org's values: {', '.join(values)}. Ask the caller "
+        "which one they mean, then repeat the call."
+    )
+    return replace(result, hint=hint)
+
+
+async def _with_names(
+    conversation: Conversation,
+    executor: Executor,
+    calls: Sequence[ToolCall],
+    stepped: list[tuple[int, Outcome | None]],
+    events: dict[int, ToolEvent],
+) -> list[tuple[int, Outcome | None]]:
+    """Look up the names the calls of ``stepped`` gave for record ids (in parallel), and step
+    those calls again. A call whose search failed is answered with Zoho's error (into
+    ``events``) and left out of what is returned."""
+    from zoho_tools.names import look_up
+
+    wanted = [(i, o) for i, o in stepped if isinstance(o, NeedsLookup)]
+    try:
+        answers = await asyncio.gather(
+            *(look_up(executor.send, outcome.action, outcome.lookups) for _, outcome in wanted)
+        )
+    except BaseException:
+        # Cancelled while looking up: the writes handed out beside them were never sent.
+        for _, outcome in stepped:
+            if isinstance(outcome, Ready):
+                conversation.release(outcome)
+        raise
+    failed = {}
+    for (index, _), (found, error) in zip(wanted, answers, strict=True):
+        conversation.found_names(found)
+        if error is not None:
+            failed[index] = error
+    again: list[tuple[int, Outcome | None]] = []
+    for index, outcome in stepped:
+        if isinstance(outcome, NeedsLookup):
+            outcome = _step(conversation, calls[index])
+            if isinstance(outcome, NeedsLookup):  # its search failed: say so
+                error = failed.get(index)
+                reply = reply_for(None, error) if error else internal_error(outcome.action)
+                events[index] = ToolEvent(calls[index], outcome, error, reply)
+                continue
+        again.append((index, outcome))
+    return again
+
+
 def _step(conversation: Conversation, call: ToolCall) -> Outcome | None:
     """The orchestrator's outcome, or None if checking the call crashed (a bug: logged)."""
     try:
@@ -184,11 +312,17 @@ def _answered(call: ToolCall, outcome: Outcome | None) -> ToolEvent:
     return ToolEvent(call, outcome, None, reply)
 
 
-async def _send(executor: Executor, call: ToolCall, ready: Ready, settle: Settle) -> ToolEvent:
+async def _send(
+    conversation: Conversation, executor: Executor, call: ToolCall, ready: Ready, settle: Settle
+) -> ToolEvent:
     """Send one ready call and settle it. An exception (a bug: the executor turns every fault of
     Zoho's into a result) becomes an internal error; the guard settles the call all the same."""
     try:
-        result = settle(await executor.execute(ready.request))
+        result = await executor.execute(ready.request)
+        metadata = getattr(executor, "metadata", None)
+        if metadata is not None and result.code == "INVALID_DATA":
+            result = await _refreshed_picklist(conversation, metadata, ready, result)
+        settle(result)
     except Exception:
         logger.exception("sending the tool call %s failed", ready.action)
         return ToolEvent(call, ready, None, internal_error(ready.action))

@@ -43,7 +43,9 @@ class TokenCipher:
 
     def __init__(self, secrets: Sequence[str]) -> None:
         if not secrets:
-            raise ValueError(
+            from zoho_tools.config import ConfigError
+
+            raise ConfigError(
                 "tokens in Redis are encrypted: set ZOHO_TOOLS_TOKEN_KEY to a secret of 32+ bytes "
                 '(`python -c "import secrets; print(secrets.token_hex(32))"`), the same on '
                 "every worker"

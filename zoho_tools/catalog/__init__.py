@@ -1,4 +1,4 @@
-"""The built-in catalog: sixty Zoho CRM actions in fifteen categories, as one read-only mapping.
+"""The built-in catalog: the Zoho CRM actions in fifteen categories, as one read-only mapping.
 
 Each category has its own file (``contacts.py``, ``leads.py``, ... ``users_tags.py``) whose
 ``ACTIONS`` tuple declares its actions once; :data:`CATALOG` merges them in the order of
@@ -173,5 +173,5 @@ def _builtin() -> Catalog:
     return Catalog(actions)
 
 
-#: The sixty built-in actions.
+#: The built-in actions.
 CATALOG: Catalog = _builtin()

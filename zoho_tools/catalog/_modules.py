@@ -86,7 +86,7 @@ PRODUCTS = Module(
     plural="products",
     category="products",
     scope="products",
-    fields=("id", "Product_Name", "Product_Code", "Unit_Price"),
+    fields=("id", "Product_Name", "Product_Code", "Unit_Price", "Qty_in_Stock"),
 )
 QUOTES = Module(
     api_name="Quotes",
@@ -106,13 +106,30 @@ APPOINTMENTS = Module(
     scope="appointments",
     fields=("id", "Appointment_Name", "Appointment_Start_Time", "Status", "Appointment_For"),
 )
+# Appointments book a service of Zoho's Services__s module (its scope: "services").
+SERVICES = Module(
+    api_name="Services__s",
+    noun="service",
+    plural="services",
+    category="appointments",
+    scope="services",
+    fields=("id", "Service_Name", "Duration", "Price", "Location"),
+)
 SOLUTIONS = Module(
     api_name="Solutions",
     noun="solution",
     plural="solutions",
     category="solutions",
     scope="solutions",
-    fields=("id", "Solution_Title", "Question", "Answer", "Status"),
+    fields=(
+        "id",
+        "Solution_Number",
+        "Solution_Title",
+        "Question",
+        "Answer",
+        "Status",
+        "Product_Name",
+    ),
 )
 
 #: Modules whose records a caller talks about, and which take notes and tags. An enum of their

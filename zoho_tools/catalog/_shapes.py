@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from zoho_tools.templates import ActionTemplate, Param
+from zoho_tools.templates import ANY_VALUE, ActionTemplate, NameOf, Param
 
 #: Search results a model sees at once: enough to pick the right record, few enough to read out.
 SEARCH_PAGE_SIZE = 10
@@ -70,6 +70,50 @@ def record_id() -> Param:
     """The ``id`` of the record an action works on. The model looks it up (a search action),
     so it has no question for the caller."""
     return Param(name="id", type="id", required=True)
+
+
+def by_name(id_param: Param, name: str, module: str) -> tuple[Param, Param]:
+    """A lookup id and the name that may stand for it: ``account_id`` and ``account_name``. The
+    name is looked up in ``module`` (or ``"users"``) before sending; it never reaches Zoho."""
+    # No description: beside ``account_id`` the name says what it is, and every word of every
+    # tool costs tokens on every turn.
+    return id_param, Param(name=name, names=NameOf(id_param=id_param.name, module=module))
+
+
+#: What a task, call or meeting can be about besides a contact (Zoho's "What_Id", whose module is
+#: named by the record's "$se_module").
+RELATED_MODULES = ("Leads", "Accounts", "Deals", "Cases", "Quotes")
+#: The record fields of such a link.
+RELATED_TO = {"What_Id": {"id": "{{related_id}}"}, "$se_module": "{{related_module}}"}
+
+
+def related_to() -> tuple[Param, Param]:
+    """``related_module`` and ``related_id``: the lead, account, deal, case or quote an activity
+    is about (Zoho's ``What_Id`` with ``$se_module``); the module is needed with the id."""
+    return (
+        Param(
+            name="related_module",
+            enum=RELATED_MODULES,
+            required_when=("related_id", ANY_VALUE),
+            ask="Is it a lead, account, deal, case or quote?",
+        ),
+        Param(name="related_id", type="id"),
+    )
+
+
+#: The record field an ``owner`` fills.
+OWNER = {"Owner": {"id": "{{owner}}"}}
+
+
+def owner() -> Param:
+    """``owner``: who in the team a record belongs to (Zoho's ``Owner``), as a user's id, name or
+    email; a name or email is looked up in the users before sending. One parameter rather than
+    an id and a name: owners are on every record action, and each parameter costs tokens."""
+    return Param(
+        name="owner",
+        description="User's name, email or id",
+        names=NameOf(id_param="owner", module="users"),
+    )
 
 
 def placeholder(name: str) -> str:

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from zoho_tools.catalog._modules import ACCOUNTS
-from zoho_tools.catalog._shapes import create_action, delete_action, search_action, update_action
+from zoho_tools.catalog._shapes import (
+    OWNER,
+    create_action,
+    delete_action,
+    owner,
+    search_action,
+    update_action,
+)
 from zoho_tools.templates import Param
 
 search_account = search_action(
@@ -30,11 +37,13 @@ create_account = create_action(
         ),
         Param(name="phone", type="phone"),
         Param(name="website"),
+        owner(),
     ),
     record={
         "Account_Name": "{{account_name}}",
         "Phone": "{{phone}}",
         "Website": "{{website}}",
+        **OWNER,
     },
 )
 
@@ -45,11 +54,13 @@ update_account = update_action(
         Param(name="account_name"),
         Param(name="phone", type="phone"),
         Param(name="website"),
+        owner(),
     ),
     record={
         "Account_Name": "{{account_name}}",
         "Phone": "{{phone}}",
         "Website": "{{website}}",
+        **OWNER,
     },
 )
 

@@ -13,8 +13,8 @@ the time and the customer; the rest comes from declared defaults:
 
 from __future__ import annotations
 
-from zoho_tools.catalog._modules import APPOINTMENTS
-from zoho_tools.catalog._shapes import create_action, search_action, update_action
+from zoho_tools.catalog._modules import APPOINTMENTS, SERVICES
+from zoho_tools.catalog._shapes import by_name, create_action, search_action, update_action
 from zoho_tools.templates import Param
 
 LOCATIONS = ("Business Address", "Client Address")
@@ -25,6 +25,12 @@ search_appointment = search_action(
     APPOINTMENTS,
     description="Find appointments by name.",
     query=Param(name="query", description="Name words", required=True, min_length=2),
+)
+
+search_service = search_action(
+    SERVICES,
+    description="Find a bookable service by name (its id is service_id).",
+    query=Param(name="query", description="Service name", required=True, min_length=2),
 )
 
 schedule_appointment = create_action(
@@ -41,8 +47,16 @@ schedule_appointment = create_action(
         ),
         Param(name="customer_id", type="id", required=True),
         Param(name="customer_module", enum=CUSTOMER_MODULES, required=True, default="Contacts"),
-        Param(name="service_id", type="id", required=True, default="{{service_id}}"),
-        Param(name="owner_id", type="id", required=True, default="{{owner_id}}"),
+        *by_name(
+            Param(name="service_id", type="id", required=True, default="{{service_id}}"),
+            "service_name",
+            "Services__s",
+        ),
+        *by_name(
+            Param(name="owner_id", type="id", required=True, default="{{owner_id}}"),
+            "owner",
+            "users",
+        ),
         Param(name="title", required=True, default="Phone booking"),
         Param(name="location", enum=LOCATIONS, required=True, default="Business Address"),
         Param(
@@ -81,8 +95,20 @@ cancel_appointment = update_action(
     title="Cancel appointment",
     description="Cancel an appointment.",
     params=(Param(name="reason"),),
-    record={"Status": "Cancelled", "Cancellation_Note": "{{reason}}"},
+    # Zoho v7 cancels an appointment by its status (the record stays, with why and by whom),
+    # not by a DELETE: a phone cancellation is the customer's.
+    record={
+        "Status": "Cancelled",
+        "Cancellation_Reason": "By Customer",
+        "Cancellation_Note": "{{reason}}",
+    },
     destructive=True,
 )
 
-ACTIONS = (search_appointment, schedule_appointment, update_appointment, cancel_appointment)
+ACTIONS = (
+    search_appointment,
+    search_service,
+    schedule_appointment,
+    update_appointment,
+    cancel_appointment,
+)

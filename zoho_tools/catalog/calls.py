@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from zoho_tools.catalog._modules import CALLS
-from zoho_tools.catalog._shapes import create_action, delete_action, search_action, update_action
+from zoho_tools.catalog._shapes import (
+    RELATED_TO,
+    by_name,
+    create_action,
+    delete_action,
+    related_to,
+    search_action,
+    update_action,
+)
 from zoho_tools.templates import Param
 
 CALL_TYPES = ("Inbound", "Outbound", "Missed")
@@ -41,7 +49,8 @@ log_call = create_action(
             ask="How long did the call last?",
             default="{{call_duration}}",
         ),
-        Param(name="contact_id", type="id"),
+        *by_name(Param(name="contact_id", type="id"), "contact_name", "Contacts"),
+        *related_to(),
         Param(name="description", type="text"),
     ),
     record={
@@ -50,6 +59,7 @@ log_call = create_action(
         "Call_Start_Time": "{{start_time}}",
         "Call_Duration": "{{duration}}",
         "Who_Id": {"id": "{{contact_id}}"},
+        **RELATED_TO,
         "Description": "{{description}}",
     },
 )

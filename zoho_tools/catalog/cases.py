@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from zoho_tools.catalog._modules import CASES
-from zoho_tools.catalog._shapes import create_action, delete_action, search_action, update_action
+from zoho_tools.catalog._shapes import (
+    OWNER,
+    by_name,
+    create_action,
+    delete_action,
+    owner,
+    search_action,
+    update_action,
+)
 from zoho_tools.templates import Param
 
 CASE_STATUSES = ("New", "Escalated", "On Hold", "Closed")
@@ -24,7 +32,7 @@ create_case = create_action(
     params=(
         Param(name="subject", required=True, ask="In a few words, what is the problem?"),
         Param(name="description", type="text"),
-        Param(name="contact_id", type="id"),
+        *by_name(Param(name="contact_id", type="id"), "contact_name", "Contacts"),
         Param(name="priority", enum=CASE_PRIORITIES),
         Param(
             name="status",
@@ -40,6 +48,7 @@ create_case = create_action(
             ask="How did the case come in: phone, email or web?",
             default="Phone",
         ),
+        owner(),
     ),
     record={
         "Subject": "{{subject}}",
@@ -49,6 +58,7 @@ create_case = create_action(
         "Priority": "{{priority}}",
         "Status": "{{status}}",
         "Case_Origin": "{{origin}}",
+        **OWNER,
     },
 )
 
@@ -59,11 +69,13 @@ update_case = update_action(
         Param(name="status", enum=CASE_STATUSES),
         Param(name="priority", enum=CASE_PRIORITIES),
         Param(name="description", type="text"),
+        owner(),
     ),
     record={
         "Status": "{{status}}",
         "Priority": "{{priority}}",
         "Description": "{{description}}",
+        **OWNER,
     },
 )
 

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from zoho_tools.catalog._modules import DEALS
-from zoho_tools.catalog._shapes import create_action, delete_action, search_action, update_action
+from zoho_tools.catalog._shapes import (
+    OWNER,
+    by_name,
+    create_action,
+    delete_action,
+    owner,
+    search_action,
+    update_action,
+)
 from zoho_tools.templates import Param
 
 #: Zoho's standard pipeline stages (an org can customise them; Zoho rejects unknown ones).
@@ -43,8 +51,9 @@ create_deal = create_action(
             ask="When do you expect the deal to close?",
         ),
         Param(name="amount", type="number", minimum=0),
-        Param(name="account_id", type="id"),
-        Param(name="contact_id", type="id"),
+        *by_name(Param(name="account_id", type="id"), "account_name", "Accounts"),
+        *by_name(Param(name="contact_id", type="id"), "contact_name", "Contacts"),
+        owner(),
     ),
     record={
         "Deal_Name": "{{deal_name}}",
@@ -53,6 +62,7 @@ create_deal = create_action(
         "Amount": "{{amount}}",
         "Account_Name": {"id": "{{account_id}}"},
         "Contact_Name": {"id": "{{contact_id}}"},
+        **OWNER,
     },
 )
 
@@ -63,11 +73,13 @@ update_deal = update_action(
         Param(name="stage", enum=DEAL_STAGES),
         Param(name="amount", type="number", minimum=0),
         Param(name="closing_date", type="date"),
+        owner(),
     ),
     record={
         "Stage": "{{stage}}",
         "Amount": "{{amount}}",
         "Closing_Date": "{{closing_date}}",
+        **OWNER,
     },
 )
 

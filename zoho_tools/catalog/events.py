@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from zoho_tools.catalog._modules import EVENTS
-from zoho_tools.catalog._shapes import create_action, delete_action, search_action, update_action
+from zoho_tools.catalog._shapes import (
+    RELATED_TO,
+    by_name,
+    create_action,
+    delete_action,
+    related_to,
+    search_action,
+    update_action,
+)
 from zoho_tools.templates import DerivedDefault, Param
+
+PARTICIPANT_TYPES = ("contact", "lead", "user")
 
 search_event = search_action(
     EVENTS,
@@ -35,7 +45,18 @@ create_event = create_action(
             minimum=0,
             maximum=60,
         ),
-        Param(name="contact_id", type="id"),
+        *by_name(Param(name="contact_id", type="id"), "contact_name", "Contacts"),
+        *related_to(),
+        # v7's form: [{"type": "contact", "participant": "<id>"}]; users are team members.
+        Param(
+            name="participants",
+            type="items",
+            item_params=(
+                Param(name="type", enum=PARTICIPANT_TYPES, required=True),
+                Param(name="id", type="id", required=True),
+            ),
+            item_template={"type": "{{type}}", "participant": "{{id}}"},
+        ),
     ),
     record={
         "Event_Title": "{{title}}",
@@ -43,6 +64,8 @@ create_event = create_action(
         "End_DateTime": "{{end}}",
         "Remind_At": [{"unit": "{{remind_minutes}}", "period": "minutes"}],
         "Who_Id": {"id": "{{contact_id}}"},
+        **RELATED_TO,
+        "Participants": "{{participants}}",
     },
 )
 

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from zoho_tools.catalog._modules import LEADS
-from zoho_tools.catalog._shapes import create_action, delete_action, search_action, update_action
+from zoho_tools.catalog._shapes import (
+    OWNER,
+    create_action,
+    delete_action,
+    owner,
+    search_action,
+    update_action,
+)
 from zoho_tools.templates import Param
 
 search_lead = search_action(
@@ -28,6 +35,7 @@ create_lead = create_action(
         Param(name="company", required=True, ask="Which company is the caller with?"),
         Param(name="phone", type="phone", default="{{caller_phone}}"),
         Param(name="email", type="email"),
+        owner(),
     ),
     record={
         "First_Name": "{{first_name}}",
@@ -35,6 +43,7 @@ create_lead = create_action(
         "Company": "{{company}}",
         "Phone": "{{phone}}",
         "Email": "{{email}}",
+        **OWNER,
     },
 )
 
@@ -46,12 +55,14 @@ update_lead = update_action(
         Param(name="company"),
         Param(name="phone", type="phone"),
         Param(name="email", type="email"),
+        owner(),
     ),
     record={
         "Last_Name": "{{last_name}}",
         "Company": "{{company}}",
         "Phone": "{{phone}}",
         "Email": "{{email}}",
+        **OWNER,
     },
 )
 

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from zoho_tools.catalog._modules import QUOTES
-from zoho_tools.catalog._shapes import create_action, delete_action, search_action, update_action
+from zoho_tools.catalog._shapes import (
+    by_name,
+    create_action,
+    delete_action,
+    search_action,
+    update_action,
+)
 from zoho_tools.templates import Param
 
 QUOTE_STAGES = (
@@ -35,17 +41,25 @@ create_quote = create_action(
             item_params=(
                 Param(name="product_id", type="id", required=True),
                 Param(name="quantity", type="number", default=1, minimum=0.01),
+                # Zoho takes the product's unit price when no list price is sent.
+                Param(name="list_price", type="number", minimum=0),
             ),
-            item_template={"Product_Name": {"id": "{{product_id}}"}, "Quantity": "{{quantity}}"},
+            item_template={
+                "Product_Name": {"id": "{{product_id}}"},
+                "Quantity": "{{quantity}}",
+                "List_Price": "{{list_price}}",
+            },
         ),
-        Param(name="contact_id", type="id"),
-        Param(name="account_id", type="id"),
+        *by_name(Param(name="contact_id", type="id"), "contact_name", "Contacts"),
+        *by_name(Param(name="account_id", type="id"), "account_name", "Accounts"),
+        *by_name(Param(name="deal_id", type="id"), "deal_name", "Deals"),
     ),
     record={
         "Subject": "{{subject}}",
         "Quoted_Items": "{{items}}",
         "Contact_Name": {"id": "{{contact_id}}"},
         "Account_Name": {"id": "{{account_id}}"},
+        "Deal_Name": {"id": "{{deal_id}}"},
     },
 )
 

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from zoho_tools.catalog._modules import TASKS
-from zoho_tools.catalog._shapes import create_action, delete_action, search_action, update_action
+from zoho_tools.catalog._shapes import (
+    RELATED_TO,
+    by_name,
+    create_action,
+    delete_action,
+    related_to,
+    search_action,
+    update_action,
+)
 from zoho_tools.templates import Param
 
 TASK_STATUSES = ("Not Started", "In Progress", "Waiting for input", "Deferred", "Completed")
@@ -20,12 +28,18 @@ create_task = create_action(
     params=(
         Param(name="subject", required=True, ask="What should the task say?"),
         Param(name="due_date", type="date"),
-        Param(name="contact_id", type="id", description="Who it is about"),
+        *by_name(
+            Param(name="contact_id", type="id", description="Who it is about"),
+            "contact_name",
+            "Contacts",
+        ),
+        *related_to(),
     ),
     record={
         "Subject": "{{subject}}",
         "Due_Date": "{{due_date}}",
         "Who_Id": {"id": "{{contact_id}}"},
+        **RELATED_TO,
     },
 )
 

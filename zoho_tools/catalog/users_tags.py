@@ -36,7 +36,7 @@ list_users = ActionTemplate(
     module=None,
     method="GET",
     path="/users",
-    params=(Param(name="type", enum=USER_TYPES, default="ActiveUsers"),),
+    params=(Param(name="type", enum=USER_TYPES, default="AllUsers"),),
     query={"type": "{{type}}", "per_page": 50},
     read_only=True,
     idempotent=True,

@@ -156,7 +156,11 @@ _REDIS = click.option("--redis", "redis_url", metavar="URL", help=REDIS_HELP)
 @_TENANT
 @_REDIS
 def status(tenant: str | None, redis_url: str | None) -> None:
-    """Show the connected Zoho CRM account (exit 0), or that there is none (exit 1)."""
+    """Show the connected Zoho CRM account (exit 0), or that there is none (exit 1).
+
+    An access token that has expired is refreshed on the spot, so that a refresh token Zoho
+    has revoked shows as "Not connected" rather than as a connection that will fail later.
+    """
     settings = _settings(tenant, redis_url)
 
     async def run() -> tuple[TokenSet | None, str]:
@@ -170,13 +174,58 @@ def status(tenant: str | None, redis_url: str | None) -> None:
         click.echo(f"  Tokens would be stored in: {where}")
         raise SystemExit(1)
     refreshable = settings.can_refresh(token)
-    if not refreshable and token.expires_within(0, time.time()):
-        click.echo("Not connected: the access token has expired and cannot be refreshed.")
-        click.echo("  Run `zoho-tools connect`.")
-        _describe(token, where, refreshable)
-        raise SystemExit(1)
+    if token.expires_within(0, time.time()):
+        if not refreshable:
+            click.echo("Not connected: the access token has expired and cannot be refreshed.")
+            click.echo("  Run `zoho-tools connect`.")
+            _describe(token, where, refreshable)
+            raise SystemExit(1)
+        token = _refresh_or_exit(settings, tenant, token, where)
     click.echo("Connected to Zoho CRM.")
     _describe(token, where, refreshable)
+
+
+def _refresh_or_exit(
+    settings: Settings, tenant: str | None, token: TokenSet, where: str
+) -> TokenSet:
+    """``token`` refreshed (and stored), or a "Not connected" report and exit status 1."""
+    import asyncio
+
+    import httpx
+
+    from zoho_tools.auth.errors import InvalidClient, InvalidGrant, OAuthError
+    from zoho_tools.auth.oauth import OAuthClient
+    from zoho_tools.auth.store import as_async
+
+    client_id, secret = settings.client_credentials() or ("", "")
+
+    async def refresh() -> TokenSet:
+        async with _store(settings, tenant) as (found, _), _http(settings) as http:
+            store = as_async(found)
+            oauth = OAuthClient(client_id, secret, accounts_server=token.accounts_server, http=http)
+            async with store.locked():
+                current = await store.load() or token
+                if not current.expires_within(0, time.time()):
+                    return current  # another process refreshed it meanwhile
+                await store.count_refresh()
+                fresh = await oauth.refresh(current)
+                await store.save(fresh)
+                return fresh
+
+    try:
+        return asyncio.run(refresh())
+    except (InvalidGrant, InvalidClient) as exc:
+        click.echo(f"Not connected: {exc}")
+        click.echo("  Run `zoho-tools connect`.")
+    except (OAuthError, httpx.HTTPError) as exc:
+        reason = (
+            str(exc)
+            if isinstance(exc, OAuthError)
+            else f"cannot reach {token.accounts_server} ({type(exc).__name__})"
+        )
+        click.echo(f"Cannot tell whether the connection works: {reason}")
+    _describe(token, where, refreshable=True)
+    raise SystemExit(1)
 
 
 @click.command()
@@ -209,24 +258,16 @@ def disconnect(tenant: str | None, redis_url: str | None) -> None:
 
 def _settings(tenant: str | None = None, redis_url: str | None = None, **flags: object) -> Settings:
     """The settings (of ``tenant``, when given), with the command line's ``flags`` on top."""
-    from pydantic import ValidationError
-
     from zoho_tools.config import load_settings
 
-    try:
-        settings = load_settings(redis_url=redis_url)
-        if tenant is not None:
+    settings = load_settings(redis_url=redis_url)
+    if tenant is not None:
+        try:
             settings = settings.tenant(tenant)
-        given = {k: v for k, v in flags.items() if v is not None}
-        return load_settings(**{**settings.model_dump(), **given}) if given else settings
-    except ValidationError as exc:
-        # Errors only, without pydantic's echo of the input values (one could be a secret).
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_input=False)
-        )
-        raise click.ClickException(f"invalid configuration: {problems}") from None
-    except ValueError as exc:  # a tenant name that cannot be one
-        raise click.ClickException(f"--tenant: {exc}") from None
+        except ValueError as exc:  # a tenant name that cannot be one
+            raise click.ClickException(f"--tenant: {exc}") from None
+    given = {k: v for k, v in flags.items() if v is not None}
+    return load_settings(**{**settings.model_dump(), **given}) if given else settings
 
 
 @contextlib.asynccontextmanager
@@ -264,18 +305,10 @@ def _http(settings: Settings) -> httpx.AsyncClient:
 
 
 def _run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run ``coro``; its OAuth errors reach the user as one line (``cli.errors``)."""
     import asyncio
 
-    from zoho_tools.auth.errors import OAuthError
-    from zoho_tools.auth.store import TokenStoreError
-    from zoho_tools.shared import SharedStateError
-
-    try:
-        return asyncio.run(coro)
-    except (OAuthError, SharedStateError, TokenStoreError) as exc:
-        raise click.ClickException(str(exc)) from None
-    except ValueError as exc:  # Redis without a token key, or a short one
-        raise click.ClickException(str(exc)) from None
+    return asyncio.run(coro)
 
 
 def _describe(token: TokenSet, where: str, refreshable: bool) -> None:

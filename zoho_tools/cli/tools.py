@@ -138,6 +138,11 @@ def _check_format(_ctx: click.Context, _param: click.Parameter, value: str) -> s
 @_category_option("Also every action of this category.")
 @click.option("--read-only", is_flag=True, help="Only actions that change nothing in Zoho.")
 @click.option("--compact", is_flag=True, help="One line of JSON, as sent to an API.")
+@click.option(
+    "--org",
+    is_flag=True,
+    help="Fit picklists and mandatory fields to the connected Zoho org (reads its metadata).",
+)
 @_custom_option
 def export_tools(
     format_name: str,
@@ -145,22 +150,69 @@ def export_tools(
     categories: tuple[str, ...],
     read_only: bool,
     compact: bool,
+    org: bool,
     custom_file: str | None,
 ) -> None:
     """Print tool definitions for an LLM API as a JSON list.
 
     Without --actions or --category, every action is exported. With both, the named actions
-    and the categories' actions are exported together.
+    and the categories' actions are exported together. With --org, enums and mandatory fields
+    are the connected org's own (its deal stages, its layout's mandatory fields).
     """
     from zoho_tools.adapters import export
 
     names = [n.strip() for n in actions.split(",") if n.strip()] if actions is not None else None
     catalog = _select(custom_file, names=names, categories=categories or None, read_only=read_only)
+    if not catalog:
+        given = [f"--actions {actions}"] if actions is not None else []
+        given += [f"--category {c}" for c in categories]
+        given += ["--read-only"] if read_only else []
+        raise click.UsageError(
+            f"no action matches {' '.join(given)}; `zoho-tools tools list` shows each "
+            "action's category and access (R: read-only)"
+        )
+    if org:
+        catalog = _for_org(catalog)
     exported = export(catalog, format_name)
     if compact:
         click.echo(json.dumps(exported, separators=(",", ":"), ensure_ascii=False))
     else:
         click.echo(json.dumps(exported, indent=2, ensure_ascii=False))
+
+
+def _for_org(catalog: Catalog) -> Catalog:
+    """``catalog`` tailored to the connected org's metadata; a module whose metadata cannot be
+    read keeps the catalog's declaration, and stderr says which."""
+    import asyncio
+
+    from zoho_tools.auth import NotConnected
+    from zoho_tools.catalog import Catalog
+    from zoho_tools.config import load_settings
+    from zoho_tools.connection import open_backend
+    from zoho_tools.org import needs_metadata
+
+    try:
+        backend = open_backend(load_settings(), use_org=True, notice=lambda _: None)
+    except (NotConnected, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    metadata = backend.executor.metadata
+    assert metadata is not None  # a connected org's executor reads it
+
+    async def tailored() -> Catalog:
+        try:
+            return Catalog(await metadata.tailored(catalog.values()))
+        finally:
+            await backend.aclose()
+
+    result = asyncio.run(tailored())
+    modules = {t.module for t in catalog.values() if needs_metadata(t) and t.module}
+    unread = sorted(m for m in modules if metadata.cached(m) is None)
+    if unread:
+        click.echo(
+            f"Could not read the org's metadata of {', '.join(unread)}; exported as declared.",
+            err=True,
+        )
+    return result
 
 
 def _catalog(custom_file: str | None) -> Catalog:
@@ -270,7 +322,10 @@ def _describe_param(param: Param, zoho_field: str | None, *, indent: str) -> lis
     if param.required:
         facts.append("required")
     if param.required_when:
-        facts.append(f"required if {param.required_when[0]} is {param.required_when[1]}")
+        other, value = param.required_when
+        facts.append(
+            f"required with {other}" if value == "*" else f"required if {other} is {value}"
+        )
     if param.has_default:
         shown = describe_default(param.default)
         written = str(param.default) if isinstance(param.default, str) else None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from functools import cache
 from typing import Any
 
 from zoho_tools.sandbox import errors
@@ -12,6 +11,7 @@ from zoho_tools.sandbox.errors import ApiError
 from zoho_tools.sandbox.listing import choice_param, ids_param, page_params
 from zoho_tools.sandbox.metadata import (
     MODULES,
+    ORG_PREFIX,
     Module,
     field_json,
     find_module,
@@ -126,14 +126,64 @@ def _module_param(call: Call) -> Module:
     return module
 
 
-@cache
-def _fields_body(module_name: str) -> dict[str, Any]:
-    module = MODULES[module_name]
+def _once(build: Callable[[Module], dict[str, Any]]) -> Callable[[Module], dict[str, Any]]:
+    """``build`` computed once per module object: the standard modules, or an org's customised
+    ones (cached by the org), whose picklists give another body. Modules are not hashable."""
+    built: dict[int, tuple[Module, dict[str, Any]]] = {}
+
+    def body(module: Module) -> dict[str, Any]:
+        found = built.get(id(module))
+        if found is None or found[0] is not module:
+            found = built[id(module)] = (module, build(module))
+        return found[1]
+
+    return body
+
+
+@_once
+def _fields_body(module: Module) -> dict[str, Any]:
     return {"fields": [field_json(module, i, f) for i, f in enumerate(module.fields)]}
 
 
 def list_fields(call: Call) -> Reply:
-    return json_reply(200, _fields_body(_module_param(call).api_name))
+    return json_reply(200, _fields_body(call.org.customised(_module_param(call))))
+
+
+@_once
+def _layouts_body(module: Module) -> dict[str, Any]:
+    # One active "Standard" layout with one section holding every field; ``required`` is the
+    # layout's mandatory flag (system-mandatory fields are required in every layout).
+    fields = [
+        {
+            "api_name": f.api_name,
+            "field_label": f.label,
+            "display_label": f.label,
+            "id": field_json(module, i, f)["id"],
+            "data_type": f.data_type,
+            "required": f.mandatory,
+            "system_mandatory": f.system_mandatory,
+            "read_only": f.read_only,
+        }
+        for i, f in enumerate(module.fields)
+    ]
+    section = {"display_label": f"{module.singular} Information", "api_name": "Information",
+               "sequence_number": 1, "fields": fields}  # fmt: skip
+    return {
+        "layouts": [
+            {
+                "id": zoho_id(int(module.id[len(ORG_PREFIX) :]) + 90_000),
+                "name": "Standard",
+                "api_name": "Standard",
+                "status": "active",
+                "visible": True,
+                "sections": [section],
+            }
+        ]
+    }
+
+
+def list_layouts(call: Call) -> Reply:
+    return json_reply(200, _layouts_body(_module_param(call)))
 
 
 def list_modules(call: Call) -> Reply:

@@ -76,6 +76,15 @@ ROUTES: Sequence[tuple[tuple[str, ...], Mapping[str, Endpoint]]] = (
         },
     ),
     (
+        ("settings", "layouts"),
+        {
+            "GET": Endpoint(
+                api_settings.list_layouts,
+                _on_settings("layouts", "Permission denied to read layouts"),
+            )
+        },
+    ),
+    (
         ("settings", "modules"),
         {
             "GET": Endpoint(

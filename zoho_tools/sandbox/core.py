@@ -14,7 +14,6 @@ Each request runs in a store transaction: an unexpected error rolls it back and 
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
@@ -338,6 +337,23 @@ class Sandbox:
             stored = create_record(found, record, 0, ctx)
             return render_record(self._org, found, stored)
 
+    def set_picklist(self, module: str, field: str, values: Iterable[str]) -> None:
+        """Give a picklist field this org's own values, as an admin would in Zoho's setup
+        (kept in the store, so a ``--data`` file keeps them). Validation, search and
+        ``GET /settings/fields`` use them from then on.
+
+        Raises :class:`ValueError` for an unknown module, a field that is not a picklist, or no
+        values."""
+        found = self._module(module)
+        with self._lock, self._store.transaction():
+            self._org.set_picklist(found, field, list(values))
+
+    @property
+    def picklists(self) -> dict[str, dict[str, list[str]]]:
+        """The org's own picklist values, by module and field."""
+        with self._lock:
+            return {m: dict(fields) for m, fields in self._org.picklists.items()}
+
     def _module(self, name: str) -> Module:
         found = find_module(name)
         if found is None:
@@ -364,8 +380,10 @@ class Sandbox:
 def _json_or_none(content: bytes) -> Any:
     if not content.strip():
         return None
+    from zoho_tools.sandbox.call import load_json
+
     try:
-        return json.loads(content)
+        return load_json(content)
     except (ValueError, UnicodeDecodeError):
         return None
 

@@ -45,6 +45,7 @@ def prepare_write(
     ``existing`` is the stored record for an update, None for an insert.
     """
     path = f"$.data[{index}]"
+    module = ctx.org.customised(module)  # the org's own picklist values
     if not isinstance(raw, dict):
         raise RecordError(
             "INVALID_DATA", "invalid data", {"expected_data_type": "jsonobject", "json_path": path}
