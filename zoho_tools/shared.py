@@ -27,6 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
+    from redis.asyncio.lock import Lock
 
 log = logging.getLogger("zoho_tools.shared")
 
@@ -126,11 +127,10 @@ async def hold(redis: Redis, name: str, *, timeout: float, wait: float) -> Async
             log.warning("the Redis lock %s expired before it was released", name)
 
 
-async def _renew(lock: object, timeout: float) -> None:
-    from redis.asyncio.lock import Lock
+async def _renew(lock: Lock, timeout: float) -> None:
+    """Extend ``lock`` to ``timeout`` seconds every third of that, until cancelled or lost."""
     from redis.exceptions import LockError, RedisError
 
-    assert isinstance(lock, Lock)
     while True:
         await asyncio.sleep(timeout / 3)
         try:
