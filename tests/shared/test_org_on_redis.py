@@ -67,3 +67,10 @@ def test_an_org_whose_tokens_are_in_redis_is_served(
     stored, everything = asyncio.run(stored_tokens(redis_url, "default", key))
     assert stored == token
     assert token.access_token.encode() not in everything
+
+    async def clean() -> None:
+        redis = Redis.from_url(redis_url)
+        await redis.flushdb()
+        await redis.aclose()
+
+    asyncio.run(clean())  # the server is shared by the session's tests
