@@ -147,11 +147,22 @@ class TenantSettings(BaseModel):
     token: SecretStr | None = Field(
         default=None, description="the bearer token its HTTP requests must send (16+ characters)"
     )
+    # Its voice platforms' secrets, when its agent lives in an account of its own.
+    vapi_secret: SecretStr | None = None
+    retell_api_key: SecretStr | None = None
+    elevenlabs_secret: SecretStr | None = None
 
     @field_validator("region")
     @classmethod
     def _known_region(cls, value: str | None) -> str | None:
         return region(value).code if value else None
+
+    @field_validator("vapi_secret", "retell_api_key", "elevenlabs_secret")
+    @classmethod
+    def _not_blank(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().strip():
+            raise ValueError("must not be empty; leave it out to use the top-level secret")
+        return value
 
 
 class Settings(BaseSettings):
@@ -263,7 +274,8 @@ class Settings(BaseSettings):
         own = self.tenants.get(name, TenantSettings())
         connection = own.model_dump(
             include={"region", "client_id", "client_secret", "api_base", "accounts_url",
-                     "time_zone", "country"},
+                     "time_zone", "country", "vapi_secret", "retell_api_key",
+                     "elevenlabs_secret"},
             exclude_none=True,
         )  # fmt: skip
         token_store = self.token_store.parent / "tenants" / f"{name}.json"

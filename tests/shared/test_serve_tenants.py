@@ -11,6 +11,8 @@ from starlette.testclient import TestClient
 from zoho_tools.cli.serve import ServeOptions, build_app
 from zoho_tools.config import load_settings
 
+ACME_SECRET = "acme-vapi-secret-" + "v" * 16
+
 
 def vapi(call: str, name: str, arguments: dict[str, str]) -> dict[str, object]:
     return {
@@ -38,7 +40,9 @@ def test_each_tenant_has_its_webhooks_actions_and_conversations(
 ) -> None:
     employee = tmp_path / "acme.yaml"
     employee.write_text("actions: [search_contact]\n")
-    isolated_config.write_text(f'[tenants.acme]\nemployee = "{employee}"\n[tenants.beta]\n')
+    isolated_config.write_text(
+        f'[tenants.acme]\nemployee = "{employee}"\nvapi_secret = "{ACME_SECRET}"\n[tenants.beta]\n'
+    )
     opts = ServeOptions(
         host="127.0.0.1", port=8080, org=False, employee_file=None, custom_file=None,
         workers=1, time_zone=None,
@@ -46,6 +50,10 @@ def test_each_tenant_has_its_webhooks_actions_and_conversations(
     with TestClient(build_app(opts, load_settings())) as http:
         assert http.get("/healthz").json() == {"status": "ok", "tenants": ["acme", "beta"]}
         # acme's agent may only search; beta's may create leads.
+        # acme's agent is in a Vapi account of its own: its secret, and only it, opens its path.
+        unsigned = http.post("/t/acme/vapi", json=vapi("c1", "search_contact", {"query": "S"}))
+        assert unsigned.status_code == 401
+        http.headers["x-vapi-secret"] = ACME_SECRET
         refused = http.post("/t/acme/vapi", json=vapi("c1", "create_lead", {"last_name": "D"}))
         assert status(refused) == "rejected"
         asked = http.post("/t/beta/vapi", json=vapi("c1", "create_lead", {"last_name": "D"}))

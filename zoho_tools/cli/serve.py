@@ -19,7 +19,7 @@ from zoho_tools.cli._services import REDIS_HELP, TENANT_HELP, Services, load_ser
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
-    from zoho_tools.config import Settings
+    from zoho_tools.config import Settings, TenantSettings
     from zoho_tools.server.service import ToolService
 
 #: Where the options travel to worker processes (uvicorn starts each with the app factory).
@@ -119,23 +119,25 @@ def serve(**options: Any) -> None:
 def build_app(opts: ServeOptions, settings: Settings, *, check: bool = True) -> Starlette:
     """The webhook app the options describe. Raises :class:`click.ClickException` with one line
     naming the file or setting at fault."""
-    from zoho_tools.server.webhooks import verifiers_from_settings
 
     services = _load(opts, notice=_stderr, check=check)
-    verifiers = verifiers_from_settings(settings)
-    for platform, verifier in verifiers.items():
-        if verifier is None:
-            state = "unsigned" if _is_loopback(opts.host) else "refused (no secret configured)"
-            _stderr(f"{platform}: requests are {state}")
     if services.single is not None:
+        verifiers = _verifiers(settings, opts, "")
         return _webhook_app(services.single, services.settings, opts, verifiers, None)
     from starlette.responses import JSONResponse
     from starlette.routing import Route
 
     from zoho_tools.server.tenants import tenants_app
 
+    # Each tenant's platform secrets: its own (its agent's account), else the top-level ones.
     apps = {
-        name: _webhook_app(service, services.settings, opts, verifiers, name)
+        name: _webhook_app(
+            service,
+            services.settings,
+            opts,
+            _verifiers(settings.tenant(name), opts, f"tenant {name}: "),
+            name,
+        )
         for name, service in services.tenants.items()
     }
 
@@ -144,6 +146,19 @@ def build_app(opts: ServeOptions, settings: Settings, *, check: bool = True) -> 
         return JSONResponse({"status": "ok", "tenants": sorted(apps)})
 
     return tenants_app(apps, routes=[Route("/healthz", health, methods=["GET"])])
+
+
+def _verifiers(settings: Settings, opts: ServeOptions, who: str) -> dict[str, Any]:
+    """The platforms' verifiers from ``settings``, saying on stderr which accept unsigned
+    requests (loopback) or refuse all (beyond it)."""
+    from zoho_tools.server.webhooks import verifiers_from_settings
+
+    verifiers = verifiers_from_settings(settings)
+    for platform, verifier in verifiers.items():
+        if verifier is None:
+            state = "unsigned" if _is_loopback(opts.host) else "refused (no secret configured)"
+            _stderr(f"{who}{platform}: requests are {state}")
+    return verifiers
 
 
 def _webhook_app(
@@ -228,8 +243,14 @@ def _settings() -> Settings:
 
 
 def _check_exposure(host: str, settings: Settings) -> None:
-    """Refuse to listen beyond loopback with no webhook secret at all."""
-    configured = (settings.vapi_secret, settings.retell_api_key, settings.elevenlabs_secret)
+    """Refuse to listen beyond loopback with no webhook secret at all (top-level or a
+    tenant's)."""
+    owners: list[Settings | TenantSettings] = [settings, *settings.tenants.values()]
+    configured = [
+        secret
+        for owner in owners
+        for secret in (owner.vapi_secret, owner.retell_api_key, owner.elevenlabs_secret)
+    ]
     if not _is_loopback(host) and all(secret is None for secret in configured):
         raise click.ClickException(
             f"--host {host} is reachable from other machines and no webhook secret is "
