@@ -65,3 +65,16 @@ def test_each_tenant_has_its_webhooks_actions_and_conversations(
         assert status(done) == "ok"
         assert http.post("/t/gamma/vapi", json=vapi("c1", "search_contact", {})).status_code == 404
         assert http.post("/vapi", json=vapi("c1", "search_contact", {})).status_code == 404
+
+
+def test_a_tenants_secret_lets_serve_listen_beyond_loopback(isolated_config: Path) -> None:
+    import click
+    import pytest
+
+    from zoho_tools.cli.serve import _check_exposure
+
+    isolated_config.write_text("[tenants.acme]\n")
+    with pytest.raises(click.ClickException, match="no webhook secret"):
+        _check_exposure("0.0.0.0", load_settings())
+    isolated_config.write_text(f'[tenants.acme]\nretell_api_key = "{ACME_SECRET}"\n')
+    _check_exposure("0.0.0.0", load_settings())
