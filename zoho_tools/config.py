@@ -10,6 +10,18 @@ are the field names below::
     api_base = "http://127.0.0.1:8000"   # e.g. a sandbox served on loopback
 
 Keyword arguments to :func:`load_settings` win over both.
+
+Tenants: one service can serve several Zoho orgs (a voice agent or business each). Each has a
+table of its own, whose keys override the top-level ones for it::
+
+    [tenants.acme]
+    region = "eu"
+    employee = "/etc/zoho-tools/acme.yaml"   # its enabled actions, defaults, variables
+    time_zone = "Europe/Berlin"
+    token = "..."                            # the bearer token its requests must send
+
+``zoho-tools connect --tenant acme`` stores its tokens (in ``tenants/acme.json`` beside the
+token file, or in Redis with ``--redis``).
 """
 
 from __future__ import annotations
@@ -20,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import platformdirs
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -102,6 +114,57 @@ def check_country(code: str) -> str:
     return upper
 
 
+#: What a tenant's name may be: it goes into file names, URL paths and Redis keys.
+TENANT_NAME = r"^[a-z0-9][a-z0-9_-]{0,39}$"
+
+
+def check_tenant_name(name: str) -> str:
+    """``name`` if it is a valid tenant name, else :class:`ValueError` saying what is allowed."""
+    import re
+
+    if not re.fullmatch(TENANT_NAME, name):
+        raise ValueError(
+            f"tenant name {name[:60]!r}: use 1-40 lower-case letters, digits, '-' or '_', "
+            "starting with a letter or digit"
+        )
+    return name
+
+
+class TenantSettings(BaseModel):
+    """One tenant's own connection and agent; unset keys fall back to the top-level settings."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    region: str | None = None
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+    api_base: str | None = None
+    accounts_url: str | None = None
+    employee: Path | None = Field(default=None, description="its AI employee file")
+    custom: Path | None = Field(default=None, description="its custom actions file")
+    time_zone: str | None = None
+    country: str | None = None
+    token: SecretStr | None = Field(
+        default=None, description="the bearer token its HTTP requests must send (16+ characters)"
+    )
+    # Its voice platforms' secrets, when its agent lives in an account of its own.
+    vapi_secret: SecretStr | None = None
+    retell_api_key: SecretStr | None = None
+    elevenlabs_secret: SecretStr | None = None
+
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, value: str | None) -> str | None:
+        return region(value).code if value else None
+
+    @field_validator("vapi_secret", "retell_api_key", "elevenlabs_secret")
+    @classmethod
+    def _not_blank(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().strip():
+            raise ValueError("must not be empty; leave it out to use the top-level secret")
+        return value
+
+
 class Settings(BaseSettings):
     """Everything zoho-tools reads from its environment. The client secret is a ``SecretStr``:
     it shows as ``**********`` in a repr and must be unwrapped on purpose."""
@@ -130,6 +193,19 @@ class Settings(BaseSettings):
         None,
         description="comma-separated secrets (32+ bytes each) sealing MCP requestState; "
         "the first seals, all unseal; the same on every worker",
+    )
+    redis_url: SecretStr | None = Field(
+        None,
+        description="Redis URL (redis://, rediss://, unix://) for tokens, refresh lock and "
+        "throttle, and conversations shared by several workers; may hold a password",
+    )
+    token_key: SecretStr | None = Field(
+        None,
+        description="comma-separated secrets (32+ bytes each) encrypting tokens in Redis; "
+        "the first encrypts, all decrypt; the same on every worker",
+    )
+    tenants: dict[str, TenantSettings] = Field(
+        default_factory=dict, description="tenants by name (a TOML table each; see above)"
     )
     mcp_allowed_hosts: str = Field(
         "", description="comma-separated Host names the MCP HTTP endpoint answers besides loopback"
@@ -179,6 +255,32 @@ class Settings(BaseSettings):
     def _expand(cls, value: Path) -> Path:
         return value.expanduser()
 
+    @field_validator("tenants")
+    @classmethod
+    def _tenant_names(cls, value: dict[str, TenantSettings]) -> dict[str, TenantSettings]:
+        for name in value:
+            check_tenant_name(name)
+        return value
+
+    def tenant(self, name: str) -> Settings:
+        """The settings of tenant ``name``: its table over these, and its own token file
+        (``tenants/<name>.json`` beside ``token_store``). A tenant without a table gets these
+        settings and its own token file.
+
+        Raises:
+            ValueError: not a valid tenant name.
+        """
+        check_tenant_name(name)
+        own = self.tenants.get(name, TenantSettings())
+        connection = own.model_dump(
+            include={"region", "client_id", "client_secret", "api_base", "accounts_url",
+                     "time_zone", "country", "vapi_secret", "retell_api_key",
+                     "elevenlabs_secret"},
+            exclude_none=True,
+        )  # fmt: skip
+        token_store = self.token_store.parent / "tenants" / f"{name}.json"
+        return self.model_copy(update={**connection, "token_store": token_store})
+
     @field_validator("api_base", "accounts_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
@@ -210,17 +312,12 @@ class Settings(BaseSettings):
     def state_keys(self) -> list[str]:
         """The configured ``mcp_state_keys``, first the one that seals. Raises
         :class:`ValueError` naming the setting (never a key) when one is shorter than 32 bytes."""
-        if self.mcp_state_keys is None:
-            return []
-        keys = [k.strip() for k in self.mcp_state_keys.get_secret_value().split(",") if k.strip()]
-        for index, key in enumerate(keys, 1):
-            if len(key.encode()) < MIN_STATE_KEY_BYTES:
-                raise ValueError(
-                    f"ZOHO_TOOLS_MCP_STATE_KEYS: key {index} is shorter than "
-                    f"{MIN_STATE_KEY_BYTES} bytes; generate one with "
-                    '`python -c "import secrets; print(secrets.token_hex(32))"`'
-                )
-        return keys
+        return _secrets(self.mcp_state_keys, "ZOHO_TOOLS_MCP_STATE_KEYS")
+
+    def token_keys(self) -> list[str]:
+        """The configured ``token_key`` secrets, first the one that encrypts. Raises
+        :class:`ValueError` naming the setting (never a key) when one is shorter than 32 bytes."""
+        return _secrets(self.token_key, "ZOHO_TOOLS_TOKEN_KEY")
 
     def allowed_hosts(self) -> list[str]:
         """The configured ``mcp_allowed_hosts`` as a list."""
@@ -253,6 +350,20 @@ class Settings(BaseSettings):
         secret are configured or were stored with it by ``zoho-tools connect``."""
         has_client = bool(token.client_id and token.client_secret)
         return bool(token.refresh_token) and (has_client or self.client_credentials() is not None)
+
+
+def _secrets(value: SecretStr | None, name: str) -> list[str]:
+    """The comma-separated secrets of setting ``name``; each must be 32+ bytes."""
+    if value is None:
+        return []
+    keys = [k.strip() for k in value.get_secret_value().split(",") if k.strip()]
+    for index, key in enumerate(keys, 1):
+        if len(key.encode()) < MIN_STATE_KEY_BYTES:
+            raise ConfigError(
+                f"{name}: key {index} is shorter than {MIN_STATE_KEY_BYTES} bytes; generate one "
+                'with `python -c "import secrets; print(secrets.token_hex(32))"`'
+            )
+    return keys
 
 
 def load_settings(**overrides: object) -> Settings:

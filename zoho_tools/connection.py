@@ -17,6 +17,9 @@ import httpx
 from zoho_tools.executor import Executor, RetryPolicy
 
 if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+    from zoho_tools.auth.store import AsyncTokenStore, TokenStore
     from zoho_tools.config import Settings
     from zoho_tools.sandbox import Sandbox
 
@@ -47,20 +50,46 @@ def sandbox_executor(
     )
 
 
-def org_executor(settings: Settings) -> Executor:
-    """An executor for the org that ``zoho-tools connect`` stored tokens for.
+def token_store(
+    settings: Settings, *, tenant: str | None = None, redis: Redis | None = None
+) -> TokenStore | AsyncTokenStore:
+    """Where the tokens of ``tenant`` (None: the one org of a service without tenants) live:
+    Redis, encrypted with ``settings.token_keys()``, when ``redis`` is given; else the token file
+    (the tenant's own under ``tenants/``).
+
+    Raises:
+        ValueError: Redis without ``ZOHO_TOOLS_TOKEN_KEY``, or a key that is too short.
+    """
+    from zoho_tools.auth.store import FileTokenStore
+    from zoho_tools.shared import DEFAULT_TENANT
+
+    if redis is not None:
+        from zoho_tools.auth.redis_store import RedisTokenStore, TokenCipher
+
+        cipher = TokenCipher(settings.token_keys())
+        return RedisTokenStore(redis, cipher, tenant=tenant or DEFAULT_TENANT)
+    path = settings.tenant(tenant).token_store if tenant else settings.token_store
+    return FileTokenStore(path)
+
+
+def org_executor(
+    settings: Settings, *, store: TokenStore | AsyncTokenStore | None = None
+) -> Executor:
+    """An executor for the org that ``zoho-tools connect`` stored tokens for (in ``store``;
+    default: the token file).
 
     The API base is ``settings.api_base`` when set, else the ``api_domain`` of the stored token
-    (Zoho's answer to which data centre the org lives in). Nothing is read until the first call;
-    with nothing stored, calls answer ``NOT_CONNECTED``. Writes are checked against the org's own
-    picklists and mandatory fields (:mod:`zoho_tools.org`), read once per module and kept for
+    (Zoho's answer to which data centre the org lives in). Nothing is read until the first call
+    (an async store: until :meth:`Backend.ready`); with nothing stored, calls answer
+    ``NOT_CONNECTED``. Writes are checked against the org's own picklists and mandatory fields
+    (:mod:`zoho_tools.org`), read once per module and kept for
     :data:`~zoho_tools.org.DEFAULT_TTL` seconds.
     """
     from zoho_tools.auth import auth_from_settings
     from zoho_tools.org import DEFAULT_TTL
 
     token_http = httpx.AsyncClient(timeout=settings.request_timeout)
-    auth = auth_from_settings(settings, http=token_http)
+    auth = auth_from_settings(settings, http=token_http, store=store)
 
     def api_domain() -> str:
         return settings.api_base or auth.api_domain
@@ -85,6 +114,19 @@ class Backend:
     sandbox: Sandbox | None = None
     variables: dict[str, Any] = field(default_factory=dict)
 
+    async def ready(self) -> None:
+        """Read the stored tokens if not read yet (a token store in Redis is read only from the
+        event loop; the API domain comes from the token). Nothing stored is no error here: the
+        calls answer ``NOT_CONNECTED``."""
+        from zoho_tools.auth import NotConnected, ZohoAuth
+
+        auth = self.executor.auth
+        if isinstance(auth, ZohoAuth):
+            try:
+                await auth.load()
+            except NotConnected:
+                return
+
     async def aclose(self) -> None:
         await self.executor.aclose()
 
@@ -104,11 +146,16 @@ def _log_notice(text: str) -> None:
 
 
 def open_backend(
-    settings: Settings, *, use_org: bool = False, notice: Callable[[str], Any] = _log_notice
+    settings: Settings,
+    *,
+    use_org: bool = False,
+    notice: Callable[[str], Any] = _log_notice,
+    store: TokenStore | AsyncTokenStore | None = None,
 ) -> Backend:
     """The connected org when ``use_org`` (raising :class:`~zoho_tools.auth.NotConnected` if
-    nothing is stored), else the embedded sandbox with demo data, announced through ``notice``
-    (by default a warning on the ``zoho_tools`` logger).
+    nothing is stored in the token file), else the embedded sandbox with demo data, announced
+    through ``notice`` (by default a warning on the ``zoho_tools`` logger). ``store``: the org's
+    tokens elsewhere (Redis), checked by the caller.
 
     Raises:
         NotConnected: ``use_org`` and no usable tokens are stored.
@@ -117,10 +164,12 @@ def open_backend(
     if use_org:
         from zoho_tools.auth import NotConnected
 
-        if not settings.credentials_present():
+        if store is None and not settings.credentials_present():
             raise NotConnected(str(settings.token_store))
-        executor = org_executor(settings)
-        return Backend(executor, f"Zoho CRM at {executor.api_domain}")
+        executor = org_executor(settings, store=store)
+        # The API domain is in the token: a file is read now, Redis only from the event loop.
+        where = executor.api_domain if store is None else settings.api_base or "its data centre"
+        return Backend(executor, f"Zoho CRM at {where}")
     from zoho_tools.sandbox import Sandbox
 
     notice(SANDBOX_NOTICE)

@@ -102,6 +102,8 @@ class Executor:
         resources: Sequence[httpx.AsyncClient] = (),
         metadata_ttl: float | None = None,
     ) -> None:
+        #: The auth every request goes through (None: none).
+        self.auth = auth
         self._api_domain = api_domain
         self._api_version = api_version
         self._retry = retry or RetryPolicy()

@@ -168,6 +168,10 @@ def name_key(module: str, name: str) -> tuple[str, str]:
 # --- the conversation ----------------------------------------------------------------------------
 
 
+#: Marks a conversation's stored state (a change of its shape changes this).
+_STATE_FORMAT = "zoho-tools/conversation/1"
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -236,6 +240,78 @@ class Conversation:
         self._sending.clear()
         self._names.clear()
         self.started_at = self.clock()
+
+    # -- kept between requests ------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """This conversation's state as JSON-ready values: call variables, results, collected
+        values and guards. Its catalog, employee, locale and clock are configuration, not state:
+        whoever restores it (:meth:`from_dict`) supplies them.
+
+        Raises:
+            TypeError (from :meth:`to_json`): a variable or value that JSON cannot hold.
+        """
+        return {
+            "format": _STATE_FORMAT,
+            "variables": self.variables,
+            "started_at": self.started_at.isoformat(),
+            "results": {name: result.to_dict() for name, result in self.results.items()},
+            "pending": self.pending,
+            "confirmable": self._confirmable,
+            "writes": {fp: result.to_dict() for fp, result in self._writes.items()},
+            # A list of pairs: a module may be None, which is no JSON object key.
+            "unknown": [[module, sorted(fps)] for module, fps in self._unknown.items()],
+            "sending": sorted(self._sending),
+        }
+
+    @classmethod
+    def from_dict(
+        cls,
+        data: Mapping[str, Any],
+        *,
+        catalog: Catalog = CATALOG,
+        employee: Employee | None = None,
+        locale: Locale | None = None,
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> Conversation:
+        """The conversation :meth:`to_dict` described, with this configuration.
+
+        Raises:
+            ValueError: ``data`` is not a conversation's state.
+        """
+        conversation = cls(catalog=catalog, employee=employee, locale=locale, clock=clock)
+        conversation.restore(data)
+        return conversation
+
+    def restore(self, data: Mapping[str, Any]) -> None:
+        """Replace this conversation's state with the one :meth:`to_dict` described (its
+        configuration stays).
+
+        Raises:
+            ValueError: ``data`` is not a conversation's state.
+        """
+        if data.get("format") != _STATE_FORMAT:
+            raise ValueError("not a zoho-tools conversation state")
+        self.variables = dict(data["variables"])
+        self.started_at = datetime.fromisoformat(data["started_at"])
+        self.results = {k: ActionResult.from_dict(v) for k, v in data["results"].items()}
+        # Derived, so not stored: what {{name...}} resolves against.
+        self._chain = {name: result.chain_value() for name, result in self.results.items()}
+        self.pending = {name: dict(values) for name, values in data["pending"].items()}
+        self._confirmable = dict(data["confirmable"])
+        self._writes = {fp: ActionResult.from_dict(v) for fp, v in data["writes"].items()}
+        self._unknown = {module: set(fps) for module, fps in data["unknown"]}
+        self._sending = set(data["sending"])
+
+    def to_json(self) -> str:
+        """:meth:`to_dict` as compact JSON text."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str | bytes, **config: Any) -> Conversation:
+        """:meth:`from_dict` of JSON text; ``config`` as there (catalog, employee, locale,
+        clock)."""
+        return cls.from_dict(json.loads(text), **config)
 
     def call_variables(self) -> dict[str, Any]:
         """The call variables, plus the ones the runtime derives (call start, duration, now)."""

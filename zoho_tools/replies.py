@@ -94,6 +94,20 @@ class ToolReply:
             text = json.dumps(shown, ensure_ascii=False, separators=(",", ":"))
         return cls(action, shown["status"], is_error, shown, text)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The reply as JSON-ready values (``text`` is derived, so left out)."""
+        return {
+            "action": self.action,
+            "status": self.status,
+            "is_error": self.is_error,
+            "structured": self.structured,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ToolReply:
+        """The inverse of :meth:`to_dict`: the same reply, the same text."""
+        return cls.of(data["action"], data["structured"], is_error=bool(data["is_error"]))
+
 
 def reply_for(outcome: Outcome | None, result: ActionResult | None = None) -> ToolReply:
     """The reply to a tool call: its orchestrator ``outcome`` and, for a :class:`Ready` one,

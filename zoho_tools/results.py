@@ -64,6 +64,19 @@ class ActionResult:
         """What ``{{action...}}`` resolves against: the full records, or the write's details."""
         return self.records if self.records is not None else self.data
 
+    def to_dict(self) -> dict[str, Any]:
+        """The result as JSON-ready values, for a conversation kept between requests. The sent
+        ``request`` is left out: it is a trace of the past, and nothing later reads it."""
+        return {
+            f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "request"
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ActionResult:
+        """The inverse of :meth:`to_dict` (``request`` is ``None``); unknown keys are ignored."""
+        names = {f.name for f in dataclasses.fields(cls)} - {"request"}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
 
 def error_result(
     action: str,

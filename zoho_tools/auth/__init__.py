@@ -30,8 +30,11 @@ _EXPORTS = {
     "Region": "regions",
     "region": "regions",
     "region_for_accounts_server": "regions",
+    "AsyncTokenStore": "store",
     "FileTokenStore": "store",
     "MemoryTokenStore": "store",
+    "RedisTokenStore": "redis_store",
+    "TokenCipher": "redis_store",
     "TokenStore": "store",
     "TokenStoreError": "store",
     "TokenSet": "tokens",
@@ -44,6 +47,7 @@ _EXPORTS = {
 __all__ = [
     "REGIONS",
     "AccountsUnavailable",
+    "AsyncTokenStore",
     "FileTokenStore",
     "InvalidClient",
     "InvalidGrant",
@@ -51,9 +55,11 @@ __all__ = [
     "NotConnected",
     "OAuthClient",
     "OAuthError",
+    "RedisTokenStore",
     "RefreshThrottled",
     "Region",
     "StaticTokenAuth",
+    "TokenCipher",
     "TokenSet",
     "TokenStore",
     "TokenStoreError",
@@ -74,8 +80,15 @@ if TYPE_CHECKING:
         RefreshThrottled,
     )
     from zoho_tools.auth.oauth import OAuthClient
+    from zoho_tools.auth.redis_store import RedisTokenStore, TokenCipher
     from zoho_tools.auth.regions import REGIONS, Region, region, region_for_accounts_server
-    from zoho_tools.auth.store import FileTokenStore, MemoryTokenStore, TokenStore, TokenStoreError
+    from zoho_tools.auth.store import (
+        AsyncTokenStore,
+        FileTokenStore,
+        MemoryTokenStore,
+        TokenStore,
+        TokenStoreError,
+    )
     from zoho_tools.auth.tokens import TokenSet
     from zoho_tools.auth.zoho_auth import (
         StaticTokenAuth,

@@ -32,7 +32,7 @@ import httpx
 from zoho_tools.auth.errors import OAuthError
 from zoho_tools.auth.oauth import OAuthClient
 from zoho_tools.auth.regions import region_for_accounts_server
-from zoho_tools.auth.store import TokenStore, held
+from zoho_tools.auth.store import AsyncTokenStore, TokenStore, as_async
 from zoho_tools.auth.tokens import TokenSet
 from zoho_tools.auth.zoho_auth import HEADER_SCHEME
 
@@ -192,7 +192,7 @@ class CallbackListener:
 
 async def connect_with_browser(
     oauth: OAuthClient,
-    store: TokenStore,
+    store: TokenStore | AsyncTokenStore,
     *,
     scopes: Iterable[str] = DEFAULT_SCOPES,
     host: str = "127.0.0.1",
@@ -244,30 +244,39 @@ async def connect_with_browser(
         )
     server = _trusted_accounts_server(callback.accounts_server, oauth.accounts_server)
     token = await oauth.exchange_code(callback.code, listener.redirect_uri, accounts_server=server)
-    async with held(store):  # after any refresh under way, so that one cannot overwrite this
-        store.save(token)
+    await _save(store, token)
     return token
 
 
-async def connect_self_client(oauth: OAuthClient, store: TokenStore, code: str) -> TokenSet:
+async def connect_self_client(
+    oauth: OAuthClient, store: TokenStore | AsyncTokenStore, code: str
+) -> TokenSet:
     """Exchange a Self Client grant token (from the Zoho API console) and store the tokens.
 
     The code is exchanged at ``oauth.accounts_server``: the data centre where the Self Client
     was created.
     """
     token = await oauth.exchange_code(code, None)
-    async with held(store):  # after any refresh under way, so that one cannot overwrite this
-        store.save(token)
+    await _save(store, token)
     return token
 
 
-async def disconnect(store: TokenStore, http: httpx.AsyncClient) -> OAuthError | None:
+async def _save(store: TokenStore | AsyncTokenStore, token: TokenSet) -> None:
+    shared = as_async(store)
+    async with shared.locked():  # after any refresh under way, so that one cannot overwrite this
+        await shared.save(token)
+
+
+async def disconnect(
+    store: TokenStore | AsyncTokenStore, http: httpx.AsyncClient
+) -> OAuthError | None:
     """Revoke the stored refresh token at Zoho and forget the tokens.
 
     The tokens are forgotten even if the revocation fails; the failure is returned (not raised)
     so the caller can say so. Returns ``None`` when revoked, or when nothing was stored.
     """
-    token = store.load()
+    shared = as_async(store)
+    token = await shared.load()
     try:
         if token is not None and token.refresh_token:
             oauth = OAuthClient(
@@ -280,7 +289,7 @@ async def disconnect(store: TokenStore, http: httpx.AsyncClient) -> OAuthError |
     except OAuthError as exc:
         return exc
     finally:
-        store.clear()
+        await shared.clear()
     return None
 
 

@@ -1,15 +1,23 @@
-"""Where tokens live between calls and between processes."""
+"""Where tokens live between calls and between processes.
+
+Two shapes of the same contract. :class:`TokenStore` is synchronous (a file, memory): what the
+command line and the synchronous ``httpx`` flow use. :class:`AsyncTokenStore` is the one the
+asynchronous refresh speaks (:class:`~zoho_tools.auth.ZohoAuth`): a store on the network (Redis,
+:mod:`zoho_tools.auth.redis_store`) implements it directly, and :func:`as_async` adapts any
+synchronous store to it, so the refresh logic exists once.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import json
 import os
 import tempfile
 import threading
 from collections.abc import AsyncIterator, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -46,6 +54,33 @@ class TokenStore(Protocol):
     def clear(self) -> None: ...
 
     def locked(self) -> AbstractContextManager[None]: ...
+
+
+@runtime_checkable
+class AsyncTokenStore(Protocol):
+    """:class:`TokenStore`'s contract with coroutines, plus a refresh counter shared by everyone
+    who refreshes these tokens.
+
+    ``locked()`` is held across processes (and hosts, for a network store) for a read-refresh-
+    write sequence, and is released on its own if its holder dies. ``count_refresh()`` is called
+    under that lock just before asking Zoho for a new access token: it raises
+    :class:`~zoho_tools.auth.errors.RefreshThrottled` when the tokens were refreshed as often
+    as Zoho allows (about 10 times in 10 minutes) by any of them, or while ``throttled()`` holds.
+    ``throttled(seconds)`` is called when Zoho itself refused a refresh as too many: nobody
+    sharing the tokens asks again for that long (each asking would prolong Zoho's refusal).
+    """
+
+    async def load(self) -> TokenSet | None: ...
+
+    async def save(self, token: TokenSet) -> None: ...
+
+    async def clear(self) -> None: ...
+
+    def locked(self) -> AbstractAsyncContextManager[None]: ...
+
+    async def count_refresh(self) -> None: ...
+
+    async def throttled(self, seconds: float) -> None: ...
 
 
 class MemoryTokenStore:
@@ -196,3 +231,45 @@ async def held(store: TokenStore) -> AsyncIterator[None]:
         yield
     finally:
         lock.__exit__(None, None, None)
+
+
+class _AsyncView:
+    """A synchronous :class:`TokenStore` seen as an :class:`AsyncTokenStore`. Its refreshes are
+    counted, and Zoho's refusals waited out, by the OAuth client of each process (see
+    ``OAuthClient``), so ``count_refresh`` and ``throttled`` have nothing to add."""
+
+    def __init__(self, store: TokenStore) -> None:
+        self.store = store
+
+    async def load(self) -> TokenSet | None:
+        return self.store.load()
+
+    async def save(self, token: TokenSet) -> None:
+        self.store.save(token)
+
+    async def clear(self) -> None:
+        self.store.clear()
+
+    def locked(self) -> AbstractAsyncContextManager[None]:
+        return held(self.store)
+
+    async def count_refresh(self) -> None:
+        return None
+
+    async def throttled(self, seconds: float) -> None:
+        return None
+
+    def __repr__(self) -> str:
+        return repr(self.store)
+
+
+def is_async_store(store: TokenStore | AsyncTokenStore) -> bool:
+    """Whether ``store`` speaks coroutines (both protocols have the same method names)."""
+    return inspect.iscoroutinefunction(store.load)
+
+
+def as_async(store: TokenStore | AsyncTokenStore) -> AsyncTokenStore:
+    """``store`` as an :class:`AsyncTokenStore` (itself, when it already is one)."""
+    if is_async_store(store):
+        return store  # type: ignore[return-value]
+    return _AsyncView(store)  # type: ignore[arg-type]

@@ -29,9 +29,9 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from zoho_tools.auth.errors import InvalidGrant, NotConnected
+from zoho_tools.auth.errors import InvalidGrant, NotConnected, RefreshThrottled
 from zoho_tools.auth.oauth import OAuthClient
-from zoho_tools.auth.store import TokenStore, held
+from zoho_tools.auth.store import AsyncTokenStore, TokenStore, as_async, is_async_store
 from zoho_tools.auth.tokens import TokenSet
 
 if TYPE_CHECKING:
@@ -45,13 +45,18 @@ HEADER_SCHEME = "Zoho-oauthtoken"
 #: Zoho's codes for an access token it no longer accepts (INVALID_OAUTHTOKEN: invalidated by the
 #: 16th token of the same refresh token).
 INVALID_TOKEN_CODES = frozenset({"INVALID_TOKEN", "INVALID_OAUTHTOKEN"})
+#: How long everyone sharing the tokens waits after Zoho refuses a refresh as too many (Zoho
+#: keeps refusing for 15-30 minutes; asking again sooner prolongs it).
+ZOHO_THROTTLE_WAIT = 15 * 60.0
 
 
 class ZohoAuth(httpx.Auth):
     """Refreshing Zoho OAuth for ``httpx.Client`` and ``httpx.AsyncClient``.
 
     Args:
-        store: where the tokens are kept; refreshed tokens are saved back to it.
+        store: where the tokens are kept; refreshed tokens are saved back to it. A synchronous
+            store serves both flows; an :class:`~zoho_tools.auth.store.AsyncTokenStore` (Redis)
+            only the async one, after :meth:`load`.
         oauth: refreshes tokens (the async flow sends through its client; the sync flow sends its
             request through the ``httpx.Client`` in use).
         clock: epoch seconds; inject a fake one in tests.
@@ -71,7 +76,7 @@ class ZohoAuth(httpx.Auth):
 
     def __init__(
         self,
-        store: TokenStore,
+        store: TokenStore | AsyncTokenStore,
         oauth: OAuthClient,
         *,
         clock: Callable[[], float] = time.time,
@@ -79,6 +84,7 @@ class ZohoAuth(httpx.Auth):
         expiry_margin: float = 30.0,
     ) -> None:
         self.store = store
+        self._async_store = as_async(store)
         self.oauth = oauth
         self._clock = clock
         self._skew = refresh_skew
@@ -110,6 +116,16 @@ class ZohoAuth(httpx.Auth):
         """
         return self._current().api_domain
 
+    async def load(self) -> TokenSet:
+        """Read the stored tokens now (an async store is read only this way, or by a request).
+
+        Raises:
+            NotConnected: nothing is stored.
+        """
+        if self._token is None:
+            self._token = await self._async_store.load()
+        return self._current()
+
     def token(self) -> TokenSet:
         """The current token set (cached; loaded from the store the first time).
 
@@ -124,7 +140,7 @@ class ZohoAuth(httpx.Auth):
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
         await request.aread()
-        token = self._current()
+        token = self._token or await self.load()
         if self._needs_refresh(token):
             if token.expires_within(self._margin, self._clock()):
                 token = await self._refresh_async(token)
@@ -139,6 +155,8 @@ class ZohoAuth(httpx.Auth):
                 yield _authorize(request, token)
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
+        if is_async_store(self.store):
+            raise TypeError(f"{self.store!r} is asynchronous: use ZohoAuth with httpx.AsyncClient")
         request.read()
         token = self._current()
         if self._needs_refresh(token):
@@ -157,24 +175,35 @@ class ZohoAuth(httpx.Auth):
         async with self._loop_lock():
             if (reuse := self._reusable(self._token, stale)) is not None:
                 return reuse
-            async with held(self.store):
-                base = self._reread(stale)
+            store = self._async_store
+            async with store.locked():
+                # Under the store lock: another process may have refreshed (or reconnected, with
+                # a new refresh token) since this one loaded the store.
+                base = await store.load() or stale
                 if (reuse := self._reusable(base, stale)) is not None:
                     return reuse
                 self._raise_if_refused(base)
+                await store.count_refresh()
                 try:
                     fresh = await self.oauth.refresh(base)
                 except InvalidGrant as exc:
                     self._refused = (base.refresh_token or "", exc)
                     raise
-                return self._keep(fresh, base)
+                except RefreshThrottled as exc:
+                    await store.throttled(exc.retry_after or ZOHO_THROTTLE_WAIT)
+                    raise
+                kept = self._kept(fresh, base, await store.load())
+                if kept is fresh:
+                    await store.save(fresh)
+                return kept
 
     def _refresh_sync(self, stale: TokenSet) -> Generator[httpx.Request, httpx.Response, TokenSet]:
         with self._thread_lock:
             if (reuse := self._reusable(self._token, stale)) is not None:
                 return reuse
-            with self.store.locked():
-                base = self._reread(stale)
+            sync_store: TokenStore = self.store  # type: ignore[assignment]
+            with sync_store.locked():
+                base = sync_store.load() or stale
                 if (reuse := self._reusable(base, stale)) is not None:
                     return reuse
                 self._raise_if_refused(base)
@@ -186,7 +215,10 @@ class ZohoAuth(httpx.Auth):
                 except InvalidGrant as exc:
                     self._refused = (base.refresh_token or "", exc)
                     raise
-                return self._keep(fresh, base)
+                kept = self._kept(fresh, base, sync_store.load())
+                if kept is fresh:
+                    sync_store.save(fresh)
+                return kept
 
     def _refresh_ahead(self, token: TokenSet) -> None:
         """Start refreshing ``token`` in the background, unless a refresh is already running.
@@ -219,21 +251,15 @@ class ZohoAuth(httpx.Auth):
         self._token = candidate
         return candidate
 
-    def _reread(self, stale: TokenSet) -> TokenSet:
-        # Under the store lock: another process may have refreshed (or reconnected, with a new
-        # refresh token) since this one loaded the store.
-        return self.store.load() or stale
-
-    def _keep(self, fresh: TokenSet, base: TokenSet) -> TokenSet:
-        """Save ``fresh`` (refreshed from ``base``), unless the store meanwhile holds another
+    def _kept(self, fresh: TokenSet, base: TokenSet, current: TokenSet | None) -> TokenSet:
+        """The tokens to use after refreshing ``base`` into ``fresh``, given what the store holds
+        now: ``fresh`` (to be saved by the caller) unless the store meanwhile holds another
         refresh token: a reconnect that did not wait for the lock must still win, so its tokens
-        are kept and used instead of ones built from the older refresh token."""
-        current = self.store.load()
+        are used instead of ones built from the older refresh token."""
         if current is not None and current.refresh_token != base.refresh_token:
             log.info("the tokens were replaced during the refresh (a reconnect); using those")
             self._token = current
             return current
-        self.store.save(fresh)
         self._token = fresh
         return fresh
 
@@ -245,7 +271,8 @@ class ZohoAuth(httpx.Auth):
 
     def _current(self) -> TokenSet:
         if self._token is None:
-            self._token = self.store.load()
+            if not is_async_store(self.store):
+                self._token = self.store.load()  # type: ignore[assignment]
             if self._token is None:
                 raise NotConnected(getattr(self.store, "path", ""))
         return self._token
@@ -296,8 +323,10 @@ def auth_from_settings(
     *,
     http: httpx.AsyncClient,
     clock: Callable[[], float] = time.time,
+    store: TokenStore | AsyncTokenStore | None = None,
 ) -> ZohoAuth:
-    """The auth for the account ``zoho-tools connect`` stored at ``settings.token_store``.
+    """The auth for the account ``zoho-tools connect`` stored in ``store`` (default: the token
+    file at ``settings.token_store``).
 
     ``http`` carries the token requests (async flow). The client id and secret stored with the
     tokens are used for refreshing; the configured ones otherwise. Nothing is read until the first
@@ -315,7 +344,7 @@ def auth_from_settings(
         clock=clock,
         timeout=settings.request_timeout,
     )
-    return ZohoAuth(FileTokenStore(settings.token_store), oauth, clock=clock)
+    return ZohoAuth(store or FileTokenStore(settings.token_store), oauth, clock=clock)
 
 
 def sandbox_auth(

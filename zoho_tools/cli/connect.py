@@ -7,19 +7,21 @@ which is how the tests play the user's part without a real browser.
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable, Coroutine
-from pathlib import Path
+from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from zoho_tools.auth.regions import REGIONS
+from zoho_tools.cli._services import REDIS_HELP
 
 if TYPE_CHECKING:
     import httpx
 
     from zoho_tools.auth.errors import OAuthError
+    from zoho_tools.auth.store import AsyncTokenStore, TokenStore
     from zoho_tools.auth.tokens import TokenSet
     from zoho_tools.config import Settings
 
@@ -63,6 +65,12 @@ def _region_option(ctx: click.Context, param: click.Parameter, value: str | None
     default=None,
     help="Seconds to wait for the consent in the browser (default 300).",
 )
+@click.option(
+    "--tenant",
+    metavar="NAME",
+    help="Connect this tenant's org (its [tenants.NAME] table; its own token store).",
+)
+@click.option("--redis", "redis_url", metavar="URL", help=REDIS_HELP)
 @click.pass_context
 def connect(
     ctx: click.Context,
@@ -76,6 +84,8 @@ def connect(
     self_client: bool,
     code: str | None,
     timeout: float | None,
+    tenant: str | None,
+    redis_url: str | None,
 ) -> None:
     """Connect a Zoho CRM account and store its tokens.
 
@@ -96,7 +106,9 @@ def connect(
         raise click.UsageError("--self-client needs --code GRANT_TOKEN from the Zoho API console")
     if code and not self_client:
         raise click.UsageError("--code goes with --self-client")
-    settings = _settings(region=region, client_id=client_id, accounts_url=accounts_url)
+    settings = _settings(
+        tenant, redis_url, region=region, client_id=client_id, accounts_url=accounts_url
+    )
     client_id = settings.client_id or click.prompt("Client id")
     secret = (
         client_secret
@@ -110,12 +122,10 @@ def connect(
 
         opener = (ctx.obj or {}).get("open_browser", webbrowser.open)
 
-    async def run() -> tuple[TokenSet, str | None]:
+    async def run() -> tuple[TokenSet, str | None, str]:
         from zoho_tools.auth.oauth import OAuthClient
-        from zoho_tools.auth.store import FileTokenStore
 
-        store = FileTokenStore(settings.token_store)
-        async with _http(settings) as http:
+        async with _store(settings, tenant) as (store, where), _http(settings) as http:
             oauth = OAuthClient(
                 client_id, secret, accounts_server=settings.accounts_server, http=http
             )
@@ -131,42 +141,53 @@ def connect(
                     timeout=timeout or DEFAULT_CONNECT_TIMEOUT,
                     echo=click.echo,
                 )
-            return token, await current_user(http, token)
+            return token, await current_user(http, token), where
 
-    token, who = _run(run())
+    token, who, where = _run(run())
     click.echo(f"Connected to Zoho CRM{f' as {who}' if who else ''}.")
-    _describe(token, settings.token_store, refreshable=bool(token.refresh_token))
+    _describe(token, where, refreshable=bool(token.refresh_token))
+
+
+_TENANT = click.option("--tenant", metavar="NAME", help="The tenant's org (see `connect`).")
+_REDIS = click.option("--redis", "redis_url", metavar="URL", help=REDIS_HELP)
 
 
 @click.command()
-def status() -> None:
+@_TENANT
+@_REDIS
+def status(tenant: str | None, redis_url: str | None) -> None:
     """Show the connected Zoho CRM account (exit 0), or that there is none (exit 1).
 
     An access token that has expired is refreshed on the spot, so that a refresh token Zoho
     has revoked shows as "Not connected" rather than as a connection that will fail later.
     """
-    from zoho_tools.auth.store import FileTokenStore
+    settings = _settings(tenant, redis_url)
 
-    settings = _settings()
-    store = FileTokenStore(settings.token_store)
-    token = store.load()
+    async def run() -> tuple[TokenSet | None, str]:
+        async with _store(settings, tenant) as (store, where):
+            return await _load(store), where
+
+    token, where = _run(run())
     if token is None:
-        click.echo("Not connected to Zoho CRM. Run `zoho-tools connect`.")
-        click.echo(f"  Tokens would be stored in: {settings.token_store}")
+        again = f"zoho-tools connect{f' --tenant {tenant}' if tenant else ''}"
+        click.echo(f"Not connected to Zoho CRM. Run `{again}`.")
+        click.echo(f"  Tokens would be stored in: {where}")
         raise SystemExit(1)
     refreshable = settings.can_refresh(token)
     if token.expires_within(0, time.time()):
         if not refreshable:
             click.echo("Not connected: the access token has expired and cannot be refreshed.")
             click.echo("  Run `zoho-tools connect`.")
-            _describe(token, settings.token_store, refreshable)
+            _describe(token, where, refreshable)
             raise SystemExit(1)
-        token = _refresh_or_exit(settings, token)
+        token = _refresh_or_exit(settings, tenant, token, where)
     click.echo("Connected to Zoho CRM.")
-    _describe(token, settings.token_store, refreshable)
+    _describe(token, where, refreshable)
 
 
-def _refresh_or_exit(settings: Settings, token: TokenSet) -> TokenSet:
+def _refresh_or_exit(
+    settings: Settings, tenant: str | None, token: TokenSet, where: str
+) -> TokenSet:
     """``token`` refreshed (and stored), or a "Not connected" report and exit status 1."""
     import asyncio
 
@@ -174,20 +195,21 @@ def _refresh_or_exit(settings: Settings, token: TokenSet) -> TokenSet:
 
     from zoho_tools.auth.errors import InvalidClient, InvalidGrant, OAuthError
     from zoho_tools.auth.oauth import OAuthClient
-    from zoho_tools.auth.store import FileTokenStore
+    from zoho_tools.auth.store import as_async
 
-    store = FileTokenStore(settings.token_store)
     client_id, secret = settings.client_credentials() or ("", "")
 
     async def refresh() -> TokenSet:
-        async with _http(settings) as http:
+        async with _store(settings, tenant) as (found, _), _http(settings) as http:
+            store = as_async(found)
             oauth = OAuthClient(client_id, secret, accounts_server=token.accounts_server, http=http)
-            with store.locked():
-                current = store.load() or token
+            async with store.locked():
+                current = await store.load() or token
                 if not current.expires_within(0, time.time()):
                     return current  # another process refreshed it meanwhile
+                await store.count_refresh()
                 fresh = await oauth.refresh(current)
-                store.save(fresh)
+                await store.save(fresh)
                 return fresh
 
     try:
@@ -202,40 +224,78 @@ def _refresh_or_exit(settings: Settings, token: TokenSet) -> TokenSet:
             else f"cannot reach {token.accounts_server} ({type(exc).__name__})"
         )
         click.echo(f"Cannot tell whether the connection works: {reason}")
-    _describe(token, settings.token_store, refreshable=True)
+    _describe(token, where, refreshable=True)
     raise SystemExit(1)
 
 
 @click.command()
-def disconnect() -> None:
+@_TENANT
+@_REDIS
+def disconnect(tenant: str | None, redis_url: str | None) -> None:
     """Revoke the stored tokens at Zoho and forget them."""
     from zoho_tools.auth.connect import disconnect as revoke_and_forget
-    from zoho_tools.auth.store import FileTokenStore
 
-    settings = _settings()
-    store = FileTokenStore(settings.token_store)
-    if store.load() is None:
+    settings = _settings(tenant, redis_url)
+
+    async def run() -> tuple[bool, OAuthError | None, str]:
+        async with _store(settings, tenant) as (store, where), _http(settings) as http:
+            if await _load(store) is None:
+                return False, None, where
+            return True, await revoke_and_forget(store, http), where
+
+    stored, failure, where = _run(run())
+    if not stored:
         click.echo("Not connected to Zoho CRM: nothing to disconnect.")
         return
-
-    async def run() -> OAuthError | None:
-        async with _http(settings) as http:
-            return await revoke_and_forget(store, http)
-
-    failure = _run(run())
     if failure is not None:
         click.echo(f"Forgot the stored tokens, but Zoho did not revoke them: {failure}", err=True)
         click.echo(
             "Revoke the connection by hand in Zoho Accounts (Sessions > Connected Apps).", err=True
         )
         raise SystemExit(1)
-    click.echo(f"Disconnected: the tokens were revoked at Zoho and removed from {store.path}.")
+    click.echo(f"Disconnected: the tokens were revoked at Zoho and removed from {where}.")
 
 
-def _settings(**overrides: object) -> Settings:
+def _settings(tenant: str | None = None, redis_url: str | None = None, **flags: object) -> Settings:
+    """The settings (of ``tenant``, when given), with the command line's ``flags`` on top."""
     from zoho_tools.config import load_settings
 
-    return load_settings(**overrides)
+    settings = load_settings(redis_url=redis_url)
+    if tenant is not None:
+        try:
+            settings = settings.tenant(tenant)
+        except ValueError as exc:  # a tenant name that cannot be one
+            raise click.ClickException(f"--tenant: {exc}") from None
+    given = {k: v for k, v in flags.items() if v is not None}
+    return load_settings(**{**settings.model_dump(), **given}) if given else settings
+
+
+@contextlib.asynccontextmanager
+async def _store(
+    settings: Settings, tenant: str | None
+) -> AsyncIterator[tuple[TokenStore | AsyncTokenStore, str]]:
+    """The token store of ``tenant`` (in Redis with ``--redis``), and where it is, for people."""
+    from zoho_tools.auth.store import FileTokenStore
+    from zoho_tools.connection import token_store
+    from zoho_tools.shared import check, connect, redacted
+
+    if settings.redis_url is None:
+        yield FileTokenStore(settings.token_store), str(settings.token_store)
+        return
+    url = settings.redis_url.get_secret_value()
+    redis = connect(url)
+    try:
+        await check(redis, url)
+        where = f"Redis at {redacted(url)}{f' (tenant {tenant})' if tenant else ''}, encrypted"
+        yield token_store(settings, tenant=tenant, redis=redis), where
+    finally:
+        await redis.aclose()
+
+
+async def _load(store: TokenStore | AsyncTokenStore) -> TokenSet | None:
+    from zoho_tools.auth.store import as_async
+
+    return await as_async(store).load()
 
 
 def _http(settings: Settings) -> httpx.AsyncClient:
@@ -251,7 +311,7 @@ def _run(coro: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coro)
 
 
-def _describe(token: TokenSet, where: Path, refreshable: bool) -> None:
+def _describe(token: TokenSet, where: str, refreshable: bool) -> None:
     from zoho_tools.auth.regions import region_for_accounts_server
 
     dc = region_for_accounts_server(token.accounts_server)

@@ -48,6 +48,7 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     from zoho_tools.custom_actions import CustomActionError
     from zoho_tools.employee import EmployeeError
     from zoho_tools.files import FileError
+    from zoho_tools.shared import SharedStateError
 
     return (
         ConfigError,
@@ -57,6 +58,7 @@ def _user_errors() -> tuple[type[BaseException], ...]:
         CustomActionError,
         FixtureError,
         FileError,
+        SharedStateError,
     )
 
 

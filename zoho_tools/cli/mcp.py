@@ -3,6 +3,11 @@
 On stdio, stdout carries the protocol and nothing else: notices and logs go to stderr. Over HTTP
 (``--http``), uvicorn serves the app of :func:`zoho_tools.server.mcp.create_mcp_app` at ``/mcp``.
 Needs the ``mcp`` extra: ``pip install 'zoho-tools[mcp]'``.
+
+With tenants (``--tenant NAME`` or ``[tenants.NAME]`` tables in the config), each is served at
+``/t/NAME/mcp`` with its own connection and its own bearer token (``token`` in its table, else
+``ZOHO_TOOLS_MCP_TOKEN``); stdio serves one tenant. With ``--redis URL``, every worker shares the
+tokens and the conversations (see :mod:`zoho_tools.shared`).
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import click
+
+from zoho_tools.cli._services import REDIS_HELP, TENANT_HELP, Services, load_services
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -62,6 +69,8 @@ if TYPE_CHECKING:
     help="stdio: list only this profile's actions (voice) plus load_actions, with which the "
     "model loads the others by category.",
 )
+@click.option("--redis", "redis_url", metavar="URL", default=None, help=REDIS_HELP)
+@click.option("--tenant", "tenants", multiple=True, metavar="NAME", help=TENANT_HELP)
 def mcp(
     use_http: bool,
     host: str,
@@ -73,6 +82,8 @@ def mcp(
     custom_file: str | None,
     time_zone: str | None,
     profile: str | None,
+    redis_url: str | None,
+    tenants: tuple[str, ...],
 ) -> None:
     """Serve the Zoho CRM actions to MCP clients (Claude, Cursor, voice platforms)."""
     if profile is not None and use_http:
@@ -88,40 +99,30 @@ def mcp(
         raise click.ClickException(
             "`zoho-tools mcp` needs the MCP SDK: pip install 'zoho-tools[mcp]'"
         ) from None
-    settings, service = _load(org, employee_file, custom_file, time_zone)
+    if not use_http and len(tenants) > 1:
+        raise click.UsageError("--tenant: stdio serves one tenant; give one, or use --http")
+    services = load_services(
+        org=org,
+        employee_file=employee_file,
+        custom_file=custom_file,
+        time_zone=time_zone,
+        redis_url=redis_url,
+        tenants=tenants,
+        notice=lambda message: click.echo(message, err=True),
+    )
     try:
         if use_http:
-            _serve_http(service, settings, host, port, allowed_hosts, json_response)
+            _serve_http(services, host, port, allowed_hosts, json_response)
         else:
-            _serve_stdio(service, settings, profile)
+            if len(services.all()) != 1:
+                raise click.UsageError(
+                    "--tenant: the config has several tenants; name the one stdio serves"
+                )
+            _serve_stdio(services.all()[0], services.settings, profile)
     finally:
         import anyio
 
-        anyio.run(service.aclose)
-
-
-def _load(
-    org: bool, employee_file: str | None, custom_file: str | None, time_zone: str | None
-) -> tuple[Settings, ToolService]:
-    from zoho_tools.auth import NotConnected
-    from zoho_tools.config import load_settings
-    from zoho_tools.custom_actions import CustomActionError
-    from zoho_tools.employee import EmployeeError
-    from zoho_tools.server.service import load_service
-
-    try:
-        settings = load_settings()
-        service = load_service(
-            settings,
-            use_org=org,
-            employee_file=employee_file,
-            custom_file=custom_file,
-            time_zone=time_zone,
-            notice=lambda message: click.echo(message, err=True),
-        )
-    except (CustomActionError, EmployeeError, NotConnected, ValueError) as exc:
-        raise click.ClickException(_one_line(exc)) from None
-    return settings, service
+        anyio.run(services.aclose)
 
 
 def _state_keys(settings: Settings) -> list[str]:
@@ -157,8 +158,7 @@ def _serve_stdio(service: ToolService, settings: Settings, profile: str | None) 
 
 
 def _serve_http(
-    service: ToolService,
-    settings: Settings,
+    services: Services,
     host: str,
     port: int,
     allowed_hosts: tuple[str, ...],
@@ -166,17 +166,51 @@ def _serve_http(
 ) -> None:
     import uvicorn
 
+    settings = services.settings
+    app: Starlette
+    if services.single is not None:
+        _check_token(settings, None, host)
+        app = build_mcp_app(
+            services.single, settings, extra_hosts=allowed_hosts, json_response=json_response
+        )
+        endpoints = ["/mcp"]
+    else:
+        from zoho_tools.server.tenants import tenant_path, tenants_app
+
+        apps = {}
+        for name, service in services.tenants.items():
+            _check_token(settings, name, host)
+            apps[name] = build_mcp_app(
+                service,
+                settings,
+                extra_hosts=allowed_hosts,
+                json_response=json_response,
+                tenant=name,
+            )
+        app = tenants_app(apps)
+        endpoints = [tenant_path(name, "/mcp") for name in apps]
+    _check_listen(host, port)
+    for endpoint in endpoints:
+        click.echo(f"MCP endpoint: http://{host}:{port}{endpoint}", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _check_token(settings: Settings, tenant: str | None, host: str) -> None:
     from zoho_tools.server.mcp import is_loopback
 
-    if settings.mcp_token is None and not is_loopback(host):
+    if _token(settings, tenant) is None and not is_loopback(host):
+        setting = f"token in [tenants.{tenant}] or " if tenant else ""
         raise click.ClickException(
-            f"--host {host} serves beyond this machine, so set ZOHO_TOOLS_MCP_TOKEN to a secret "
-            "the clients send as a bearer token, or keep --host 127.0.0.1"
+            f"--host {host} serves beyond this machine, so set {setting}ZOHO_TOOLS_MCP_TOKEN to "
+            "a secret the clients send as a bearer token, or keep --host 127.0.0.1"
         )
-    app = build_mcp_app(service, settings, extra_hosts=allowed_hosts, json_response=json_response)
-    _check_listen(host, port)
-    click.echo(f"MCP endpoint: http://{host}:{port}/mcp", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _token(settings: Settings, tenant: str | None) -> str | None:
+    """The bearer token of ``tenant``'s endpoints: its own, else the configured one."""
+    own = settings.tenants.get(tenant) if tenant else None
+    secret = (own.token if own else None) or settings.mcp_token
+    return secret.get_secret_value() if secret else None
 
 
 def build_mcp_app(
@@ -185,22 +219,24 @@ def build_mcp_app(
     *,
     extra_hosts: Sequence[str] = (),
     json_response: bool = False,
+    tenant: str | None = None,
 ) -> Starlette:
     """The MCP HTTP app the settings describe (token, allowed hosts, state keys), for
-    ``mcp --http`` and for ``serve``'s ``/mcp``; a bad setting is one line naming it."""
+    ``mcp --http`` and for ``serve``'s ``/mcp``; a bad setting is one line naming it. A
+    ``tenant``'s app takes its own bearer token (``token`` in its table) when it has one."""
     from zoho_tools.server.mcp import create_mcp_app
 
-    token = settings.mcp_token.get_secret_value() if settings.mcp_token else None
     try:
         return create_mcp_app(
             service,
             allowed_hosts=[*settings.allowed_hosts(), *extra_hosts],
-            bearer_token=token,
+            bearer_token=_token(settings, tenant),
             state_keys=_state_keys(settings),
             json_response=json_response,
         )
     except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
+        where = f"tenant {tenant}: " if tenant else ""
+        raise click.ClickException(where + str(exc)) from None
 
 
 def _check_listen(host: str, port: int) -> None:
@@ -217,8 +253,3 @@ def _check_listen(host: str, port: int) -> None:
         raise click.ClickException(
             f"cannot listen on {host}:{port} ({reason}); choose another --port or --host"
         ) from None
-
-
-def _one_line(exc: Exception) -> str:
-    text = " ".join(str(exc).split())
-    return text or type(exc).__name__

@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from zoho_tools.cli._services import REDIS_HELP, TENANT_HELP, Services, load_services, one_line
+
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
-    from zoho_tools.config import Settings
+    from zoho_tools.config import Settings, TenantSettings
     from zoho_tools.server.service import ToolService
 
 #: Where the options travel to worker processes (uvicorn starts each with the app factory).
@@ -40,6 +42,8 @@ class ServeOptions:
     custom_file: str | None
     workers: int
     time_zone: str | None
+    redis_url: str | None = None
+    tenants: tuple[str, ...] = ()
 
 
 @click.command()
@@ -70,16 +74,21 @@ class ServeOptions:
     show_default=True,
     type=click.IntRange(min=1),
     help="Worker processes. Each keeps its own conversations (and, without --org, its own "
-    "sandbox): put a load balancer with per-call stickiness in front, or use one worker.",
+    "sandbox) unless --redis is given: then they share tokens and conversations; without it put "
+    "a load balancer with per-call stickiness in front, or use one worker.",
 )
 @click.option("--time-zone", default=None, help="Time zone for dates (default: configured).")
+@click.option("--redis", "redis_url", metavar="URL", default=None, help=REDIS_HELP)
+@click.option("--tenant", "tenants", multiple=True, metavar="NAME", help=TENANT_HELP)
 def serve(**options: Any) -> None:
     """Serve the tool webhooks for Vapi (/vapi), Retell (/retell) and ElevenLabs
-    (/elevenlabs/ACTION), with /healthz, against the sandbox or your Zoho org.
+    (/elevenlabs/ACTION), with /healthz, against the sandbox or your Zoho org; with tenants,
+    each at /t/NAME/vapi, /t/NAME/retell, /t/NAME/elevenlabs/ACTION and /t/NAME/mcp.
 
     Secrets come from ZOHO_TOOLS_VAPI_SECRET, ZOHO_TOOLS_RETELL_API_KEY and
     ZOHO_TOOLS_ELEVENLABS_SECRET (or the config file). Without any, the server only listens on
-    loopback. Conversations live in this process's memory, per worker."""
+    loopback. Conversations live in this process's memory, per worker, or with --redis in Redis,
+    shared by every worker."""
     opts = ServeOptions(**options)
     try:
         import uvicorn
@@ -95,7 +104,7 @@ def serve(**options: Any) -> None:
         uvicorn.run(app, host=opts.host, port=opts.port, log_level="info")
         return
     # Each worker process builds its own app from the options; they are checked once here.
-    asyncio.run(_load(opts, settings, notice=lambda _: None).aclose())
+    asyncio.run(_load(opts, notice=lambda _: None).aclose())
     os.environ[OPTIONS_ENV] = json.dumps(asdict(opts))
     uvicorn.run(
         "zoho_tools.cli.serve:worker_app",
@@ -107,21 +116,64 @@ def serve(**options: Any) -> None:
     )
 
 
-def build_app(opts: ServeOptions, settings: Settings) -> Starlette:
+def build_app(opts: ServeOptions, settings: Settings, *, check: bool = True) -> Starlette:
     """The webhook app the options describe. Raises :class:`click.ClickException` with one line
     naming the file or setting at fault."""
-    from zoho_tools.cli.mcp import build_mcp_app
-    from zoho_tools.server.webhooks import create_app, verifiers_from_settings
 
-    service = _load(opts, settings, notice=_stderr)
+    services = _load(opts, notice=_stderr, check=check)
+    if services.single is not None:
+        verifiers = _verifiers(settings, opts, "")
+        return _webhook_app(services.single, services.settings, opts, verifiers, None)
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    from zoho_tools.server.tenants import tenants_app
+
+    # Each tenant's platform secrets: its own (its agent's account), else the top-level ones.
+    apps = {
+        name: _webhook_app(
+            service,
+            services.settings,
+            opts,
+            _verifiers(settings.tenant(name), opts, f"tenant {name}: "),
+            name,
+        )
+        for name, service in services.tenants.items()
+    }
+
+    async def health(_: Any) -> JSONResponse:
+        # Served only once every tenant's app has started (the lifespan runs them first).
+        return JSONResponse({"status": "ok", "tenants": sorted(apps)})
+
+    return tenants_app(apps, routes=[Route("/healthz", health, methods=["GET"])])
+
+
+def _verifiers(settings: Settings, opts: ServeOptions, who: str) -> dict[str, Any]:
+    """The platforms' verifiers from ``settings``, saying on stderr which accept unsigned
+    requests (loopback) or refuse all (beyond it)."""
+    from zoho_tools.server.webhooks import verifiers_from_settings
+
     verifiers = verifiers_from_settings(settings)
     for platform, verifier in verifiers.items():
         if verifier is None:
             state = "unsigned" if _is_loopback(opts.host) else "refused (no secret configured)"
-            _stderr(f"{platform}: requests are {state}")
+            _stderr(f"{who}{platform}: requests are {state}")
+    return verifiers
+
+
+def _webhook_app(
+    service: ToolService,
+    settings: Settings,
+    opts: ServeOptions,
+    verifiers: dict[str, Any],
+    tenant: str | None,
+) -> Starlette:
+    from zoho_tools.cli.mcp import build_mcp_app
+    from zoho_tools.server.webhooks import create_app
+
     # The MCP endpoint beside the webhooks: without ZOHO_TOOLS_MCP_TOKEN it answers loopback
     # clients only, so a public server's /mcp stays closed until a token is set.
-    mcp_app = build_mcp_app(service, settings)
+    mcp_app = build_mcp_app(service, settings, tenant=tenant)
     return create_app(
         service,
         verifiers=verifiers,
@@ -131,40 +183,47 @@ def build_app(opts: ServeOptions, settings: Settings) -> Starlette:
     )
 
 
-def _load(opts: ServeOptions, settings: Settings, *, notice: Callable[[str], Any]) -> ToolService:
+def _load(opts: ServeOptions, *, notice: Callable[[str], Any], check: bool = True) -> Services:
+    return load_services(
+        org=opts.org,
+        employee_file=opts.employee_file,
+        custom_file=opts.custom_file,
+        time_zone=opts.time_zone,
+        redis_url=opts.redis_url,
+        tenants=opts.tenants,
+        notice=notice,
+        describe=lambda exc: _load_error(opts, exc),
+        check=check,
+    )
+
+
+def _load_error(opts: ServeOptions, exc: Exception) -> str:
+    """One line naming the flag behind ``exc``."""
     from zoho_tools.auth import NotConnected
     from zoho_tools.custom_actions import CustomActionError
     from zoho_tools.employee import EmployeeError
-    from zoho_tools.server.service import load_service
 
-    try:
-        return load_service(
-            settings,
-            use_org=opts.org,
-            employee_file=opts.employee_file,
-            custom_file=opts.custom_file,
-            time_zone=opts.time_zone,
-            notice=notice,
-        )
-    except NotConnected:
-        raise click.ClickException(
+    if isinstance(exc, NotConnected):
+        return (
             "--org: no Zoho org is connected; run `zoho-tools connect` first, or leave out "
             "--org to use the sandbox"
-        ) from None
-    except CustomActionError as exc:
-        raise click.ClickException(_about("--custom", opts.custom_file, exc)) from None
-    except EmployeeError as exc:
-        raise click.ClickException(_about("--employee", opts.employee_file, exc)) from None
-    except ValueError as exc:
-        raise click.ClickException(
-            f"--time-zone: {exc}; give an IANA name such as Europe/Paris"
-        ) from None
+        )
+    if isinstance(exc, CustomActionError):
+        return _about("--custom", opts.custom_file, exc)
+    if isinstance(exc, EmployeeError):
+        return _about("--employee", opts.employee_file, exc)
+    message = one_line(exc)
+    if type(exc) is ValueError and "time zone" in message:
+        return f"--time-zone: {message}; give an IANA name such as Europe/Paris"
+    return message
 
 
 def worker_app() -> Starlette:
     """The app of one worker process (``--workers N``), from the options the parent left."""
-    opts = ServeOptions(**json.loads(os.environ[OPTIONS_ENV]))
-    return build_app(opts, _settings())
+    options = json.loads(os.environ[OPTIONS_ENV])
+    opts = ServeOptions(**{**options, "tenants": tuple(options.get("tenants", ()))})
+    # The parent checked the options and Redis; this runs inside the worker's event loop.
+    return build_app(opts, _settings(), check=False)
 
 
 def _settings() -> Settings:
@@ -184,8 +243,14 @@ def _settings() -> Settings:
 
 
 def _check_exposure(host: str, settings: Settings) -> None:
-    """Refuse to listen beyond loopback with no webhook secret at all."""
-    configured = (settings.vapi_secret, settings.retell_api_key, settings.elevenlabs_secret)
+    """Refuse to listen beyond loopback with no webhook secret at all (top-level or a
+    tenant's)."""
+    owners: list[Settings | TenantSettings] = [settings, *settings.tenants.values()]
+    configured = [
+        secret
+        for owner in owners
+        for secret in (owner.vapi_secret, owner.retell_api_key, owner.elevenlabs_secret)
+    ]
     if not _is_loopback(host) and all(secret is None for secret in configured):
         raise click.ClickException(
             f"--host {host} is reachable from other machines and no webhook secret is "

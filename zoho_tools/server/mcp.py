@@ -33,7 +33,6 @@ import ipaddress
 import json
 import logging
 import secrets
-import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -134,8 +133,6 @@ class _McpTools:
         # the server runs.
         self.tools = self._listed()
         self.listed_version = surface.version if surface else 0
-        # Nonces of form answers already used, with their expiry: a replayed answer is refused.
-        self.spent: dict[str, float] = {}
 
     def server(self, state_keys: Sequence[str | bytes]) -> Server[Any]:
         server: Server[Any] = Server(
@@ -204,7 +201,9 @@ class _McpTools:
         arguments: dict[str, Any] = dict(params.arguments or {})
         state = _State.parse(params.request_state)
         if state is not None:
-            if self._spend(state.nonce):
+            # A form answer is used once, on whichever worker sees it first (the service's
+            # store is shared by the workers when it is in Redis).
+            if not await self.service.store.claim(f"mcp-form:{state.nonce}", STATE_TTL):
                 return _result(_replayed(params.name))
             key = state.key
         else:
@@ -250,15 +249,6 @@ class _McpTools:
                 break
             form = next_form
         return _result(reply)
-
-    def _spend(self, nonce: str) -> bool:
-        """Mark a form answer used; True if it was used before (a replay)."""
-        now = time.monotonic()
-        self.spent = {n: expiry for n, expiry in self.spent.items() if expiry > now}
-        if nonce in self.spent:
-            return True
-        self.spent[nonce] = now + STATE_TTL
-        return False
 
 
 @dataclasses.dataclass

@@ -27,6 +27,9 @@ from zoho_tools.replies import ToolReply
 from zoho_tools.server.state import ConversationStore, MemoryConversationStore
 
 if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+    from zoho_tools.auth.store import AsyncTokenStore, TokenStore
     from zoho_tools.config import Settings
     from zoho_tools.connection import Backend
 
@@ -70,6 +73,7 @@ class ToolService:
         order. A call whose id was answered before in this conversation (a platform's retry) gets
         that answer again and is not run twice."""
         trusted = {k: v for k, v in (variables or {}).items() if v not in (None, "")}
+        await self.backend.ready()
         async with self.store.session(key, lambda: self.new_conversation(trusted)) as session:
             session.conversation.variables.update(trusted)
             fresh = [c for c in calls if c.id is None or c.id not in session.replies]
@@ -96,10 +100,12 @@ def load_service(
     time_zone: str | None = None,
     store: ConversationStore | None = None,
     notice: Callable[[str], Any] | None = None,
+    tokens: TokenStore | AsyncTokenStore | None = None,
 ) -> ToolService:
     """The service the command line's ``--org``, ``--employee``, ``--custom`` and
-    ``--time-zone`` describe. Raises ``CustomActionError``, ``EmployeeError``, ``NotConnected``
-    or ``ValueError`` with a message for the user."""
+    ``--time-zone`` describe; ``tokens``: the org's token store when not the token file (Redis).
+    Raises ``CustomActionError``, ``EmployeeError``, ``NotConnected`` or ``ValueError`` with a
+    message for the user."""
     from zoho_tools.catalog import CATALOG
     from zoho_tools.connection import open_backend
     from zoho_tools.custom_actions import load_custom_actions
@@ -113,7 +119,7 @@ def load_service(
         country=spec.country or settings.country,
     )
     options: dict[str, Any] = {} if notice is None else {"notice": notice}
-    backend = open_backend(settings, use_org=use_org, **options)
+    backend = open_backend(settings, use_org=use_org, store=tokens, **options)
     return ToolService(
         backend=backend,
         catalog=catalog,
@@ -122,3 +128,43 @@ def load_service(
         store=store or MemoryConversationStore(),
         log_calls=spec.log_calls,
     )
+
+
+def load_tenants(
+    settings: Settings,
+    names: Sequence[str],
+    *,
+    use_org: bool = False,
+    redis: Redis | None = None,
+    employee_file: str | Path | None = None,
+    custom_file: str | Path | None = None,
+    time_zone: str | None = None,
+    notice: Callable[[str], Any] | None = None,
+) -> dict[str, ToolService]:
+    """A service per tenant: each with its own connection (:meth:`Settings.tenant`: region,
+    client, token file, or its tokens in ``redis``), its own employee, custom actions and locale
+    (its table's, else the given ones), and its calls' conversations in ``redis`` under its
+    name (else in memory). Raises as :func:`load_service`."""
+    from zoho_tools.connection import token_store
+
+    services: dict[str, ToolService] = {}
+    for name in names:
+        own = settings.tenants.get(name)
+        tenant = settings.tenant(name)
+        tokens = token_store(settings, tenant=name, redis=redis) if redis else None
+        conversations: ConversationStore = MemoryConversationStore()
+        if redis is not None:
+            from zoho_tools.server.redis_state import RedisConversationStore
+
+            conversations = RedisConversationStore(redis, tenant=name)
+        services[name] = load_service(
+            tenant,
+            use_org=use_org,
+            employee_file=(own.employee if own else None) or employee_file,
+            custom_file=(own.custom if own else None) or custom_file,
+            time_zone=(own.time_zone if own else None) or time_zone,
+            store=conversations,
+            notice=notice,
+            tokens=tokens,
+        )
+    return services

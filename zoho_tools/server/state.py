@@ -14,8 +14,11 @@ conversation expires ``ttl`` seconds after its last use. ``session.replies`` kee
 already given by tool-call id, so a platform that delivers the same tool call twice gets the first
 answer back instead of a second write.
 
-This store lives in one process's memory. The interface is what a shared store (Redis) implements
-for several workers.
+The store also remembers single-use tokens (``claim``): a sealed MCP form answer, say, is
+accepted once, by whichever worker sees it first.
+
+This store lives in one process's memory; :class:`~zoho_tools.server.redis_state.
+RedisConversationStore` implements the same protocol in Redis for several workers.
 """
 
 from __future__ import annotations
@@ -50,6 +53,11 @@ class ConversationStore(Protocol):
         self, key: str, create: Callable[[], Conversation]
     ) -> AbstractAsyncContextManager[Session]: ...
 
+    async def claim(self, token: str, ttl: float) -> bool:
+        """Mark ``token`` used for ``ttl`` seconds: True the first time, False while it is
+        remembered (a replay)."""
+        ...
+
 
 class MemoryConversationStore:
     """Conversations in this process's memory, each expiring ``ttl`` seconds after last use."""
@@ -62,6 +70,7 @@ class MemoryConversationStore:
         # Least recently used first, so expiry only ever looks at the front.
         self._sessions: OrderedDict[str, tuple[Session, float]] = OrderedDict()
         self._locks: dict[str, asyncio.Lock] = {}
+        self._claimed: dict[str, float] = {}
 
     @asynccontextmanager
     async def session(self, key: str, create: Callable[[], Conversation]) -> AsyncIterator[Session]:
@@ -77,6 +86,14 @@ class MemoryConversationStore:
             finally:
                 self._sessions[key] = (session, self._clock() + self._ttl)
                 self._sessions.move_to_end(key)
+
+    async def claim(self, token: str, ttl: float) -> bool:
+        now = self._clock()
+        self._claimed = {t: until for t, until in self._claimed.items() if until > now}
+        if token in self._claimed:
+            return False
+        self._claimed[token] = now + ttl
+        return True
 
     def __len__(self) -> int:
         self._expire()
