@@ -91,6 +91,16 @@ def choice_text(tools: Iterable[Mapping[str, Any]]) -> str:
     return " ".join(word for word in words if word)
 
 
+def without_descriptions(value: Any) -> Any:
+    """``value`` (tool definitions) with every description removed: the floor that trimming
+    descriptions can never go below."""
+    if isinstance(value, Mapping):
+        return {k: without_descriptions(v) for k, v in value.items() if k != "description"}
+    if isinstance(value, list):
+        return [without_descriptions(item) for item in value]
+    return value
+
+
 def cookbook_estimate(chat_tools: Iterable[Mapping[str, Any]]) -> int:
     """The cookbook's estimate of the prompt tokens OpenAI bills for Chat tools.
 
@@ -148,9 +158,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"\nOpenAI strict export: {openai_total} tokens, {verdict} the budget of {BUDGET}.")
     print(f"Cookbook estimate of billed tokens: {cookbook_estimate(export(catalog, 'openai'))}.")
     read = tokens(choice_text(export(catalog, "openai")))
+    floor = count(without_descriptions(export(catalog, "openai")))
     print(
         f"Of it, {read} tokens are what the model reads (names, descriptions, enum values, "
-        f"formats); the other {openai_total - read} are the JSON strict mode requires."
+        f"formats) and {openai_total - read} the JSON around it; without a single description "
+        f"it would still be {floor} tokens."
     )
 
     within = openai_total <= BUDGET

@@ -4,6 +4,7 @@ status and default, and the words that tell each action from its siblings."""
 
 from __future__ import annotations
 
+import json
 from types import ModuleType
 from typing import Any
 
@@ -124,5 +125,9 @@ def test_the_bench_says_how_much_of_the_export_the_model_reads(
 ) -> None:
     bench.main([])
     read = bench.tokens(bench.choice_text(export(CATALOG, "openai")))
-    assert f"Of it, {read} tokens are what the model reads" in capsys.readouterr().out
+    floor = bench.count(bench.without_descriptions(export(CATALOG, "openai")))
+    out = capsys.readouterr().out
+    assert f"Of it, {read} tokens are what the model reads" in out
+    assert f"without a single description it would still be {floor} tokens" in out
+    assert "description" not in json.dumps(bench.without_descriptions(export(CATALOG, "mcp")))
     assert "Put a meeting in the calendar." in bench.choice_text(export(CATALOG, "openai"))
