@@ -113,3 +113,23 @@ def test_chat_refuses_bad_setups_cleanly(monkeypatch: pytest.MonkeyPatch, tmp_pa
     bad_employee = runner.invoke(main, ["chat", "--employee", str(employee)])
     assert bad_employee.exit_code == 1
     assert "unknown actions: fly_to_moon" in bad_employee.output
+
+
+def test_chat_with_a_profile_starts_small_and_loads_on_request(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    from click.testing import CliRunner
+
+    from zoho_tools.cli import main
+
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    lines = '/call load_actions {"category": "deals"}\r\n/quit\n'
+    result = CliRunner().invoke(main, ["chat", "--profile", "voice"], input=lines)
+    assert result.exit_code == 0, result.output
+    assert "search_deal" in result.output and "create_deal" in result.output
+    wrong = CliRunner().invoke(main, ["chat", "--profile", "vioce"])
+    assert wrong.exit_code == 2
+    (line,) = [line for line in wrong.output.splitlines() if line.startswith("Error")]
+    assert "--profile" in line and "did you mean: voice" in line

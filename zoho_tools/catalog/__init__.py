@@ -81,7 +81,9 @@ class UnknownName(KeyError):
         return str(self.args[0])
 
 
-def _unknown(kind: str, name: str, known: Iterable[str]) -> UnknownName:
+def unknown_name(kind: str, name: str, known: Iterable[str]) -> UnknownName:
+    """The error for an unknown ``kind`` (action, category, profile) named ``name``: it names
+    the close matches among ``known``, or all of them."""
     known = list(known)
     import difflib  # only on this error path: it is slow to import
 
@@ -113,7 +115,7 @@ class Catalog(Mapping[str, ActionTemplate]):
         try:
             return self._actions[name]
         except KeyError:
-            raise _unknown("action", name, self._actions) from None
+            raise unknown_name("action", name, self._actions) from None
 
     def __contains__(self, name: object) -> bool:
         return name in self._actions
@@ -151,7 +153,7 @@ class Catalog(Mapping[str, ActionTemplate]):
         for slug, title in titles.items():
             if folded in (slug.casefold(), title.casefold()):
                 return slug
-        raise _unknown("category", name, titles)
+        raise unknown_name("category", name, titles)
 
     # -- new catalogs ---------------------------------------------------------------------------
 
@@ -174,7 +176,7 @@ class Catalog(Mapping[str, ActionTemplate]):
             raise TypeError("names and categories are lists, not a single string")
         if profile is not None:
             if profile not in PROFILES:
-                raise _unknown("profile", profile, PROFILES)
+                raise unknown_name("profile", profile, PROFILES)
             names = [*(names or ()), *(n for n in PROFILES[profile] if n in self._actions)]
         chosen_names = {self[name].name for name in names} if names is not None else set()
         chosen_categories = (

@@ -188,6 +188,13 @@ class ChatSession:
 )
 @click.option("--voice", is_flag=True, help="Use the voice-agent system prompt.")
 @click.option(
+    "--profile",
+    metavar="NAME",
+    callback=lambda _ctx, _param, value: _check_profile(value),
+    help="Start the model on this profile's actions (voice) plus load_actions, with which it "
+    "loads the others by category.",
+)
+@click.option(
     "--caller-phone",
     default="+15551234567",
     show_default=True,
@@ -221,6 +228,14 @@ def _check_base_url(value: str | None) -> str | None:
         raise click.BadParameter(str(exc)) from None
 
 
+def _check_profile(value: str | None) -> str | None:
+    from zoho_tools.catalog import PROFILES, unknown_name
+
+    if value is None or value in PROFILES:
+        return value
+    raise click.BadParameter(str(unknown_name("profile", value, PROFILES)))
+
+
 def _check_time_zone(value: str | None) -> str | None:
     from zoho_tools.config import check_time_zone
 
@@ -240,6 +255,7 @@ class ChatOptions:
     employee_file: str | None
     custom_file: str | None
     voice: bool
+    profile: str | None
     caller_phone: str
     time_zone: str | None
     model_timeout: float
@@ -363,11 +379,17 @@ def _build(console: Console, options: ChatOptions) -> tuple[Agent, bool, Any]:
             "[yellow]No OPENAI_API_KEY or --base-url: starting in direct mode.[/] "
             "Run actions with /call ACTION {json}; /tools lists them."
         )
+    surface = None
+    if options.profile is not None:
+        from zoho_tools.dynamic import ToolSurface
+
+        surface = ToolSurface(conversation.tools, profile=options.profile)
     agent = Agent(
         llm,
         backend.executor,
         conversation,
         system_prompt=system_prompt("voice" if options.voice else "chat", conversation),
+        surface=surface,
         on_event=Transcript(console, echo_caller=False),
     )
     return agent, live, backend

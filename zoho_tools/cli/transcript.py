@@ -67,8 +67,11 @@ class Transcript:
             self.console.print(f"    [red]rejected[/] {escape(problems)}")
         elif isinstance(outcome, Repeated):
             self.console.print("    [yellow]already done[/] not sent again")
-        else:  # the call failed inside this service
-            self.console.print(f"    [red]error[/] {escape(event.reply.structured['message'])}")
+        else:  # answered here, without Zoho: the load_actions meta-tool, or a call that failed
+            reply = event.reply
+            style = "red" if reply.is_error else "green"
+            shown = reply.structured.get("message") if reply.status == "error" else reply.text
+            self.console.print(f"    [{style}]{reply.status}[/] {escape(str(shown))}")
 
 
 def _compact(arguments: Any) -> str:
