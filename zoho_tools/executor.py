@@ -44,6 +44,7 @@ from zoho_tools.results import (
     NOT_CONNECTED,
     OUTCOME_UNKNOWN,
     RATE_LIMITED,
+    RECORD_NOT_FOUND,
     SERVER_ERROR,
     UNSAFE_REQUEST,
     ActionResult,
@@ -283,7 +284,8 @@ def _deleted_before(result: ActionResult, rendered: RenderedRequest) -> ActionRe
     Zoho answers a delete of a record that no longer exists with INVALID_DATA "record not
     deleted" (no field); after a lost answer that means done, not "no record has that id".
     """
-    if rendered.method != "DELETE" or result.code != "INVALID_DATA" or result.field is not None:
+    gone = result.code in ("INVALID_DATA", RECORD_NOT_FOUND)
+    if rendered.method != "DELETE" or not gone or result.field is not None:
         return result
     record_id = rendered.path.rsplit("/", 1)[-1]
     return replace(

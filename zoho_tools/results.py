@@ -31,6 +31,9 @@ NOT_CONNECTED = "NOT_CONNECTED"
 AUTH_THROTTLED = "TOKEN_REFRESH_THROTTLED"
 MISSING_VARIABLE = "MISSING_VARIABLE"
 UNSAFE_REQUEST = "UNSAFE_REQUEST"
+#: No record has the id an action was given: a direct lookup's 204, or a write Zoho refused
+#: because "the id given seems to be invalid" (Zoho's INVALID_DATA about the record itself).
+RECORD_NOT_FOUND = "RECORD_NOT_FOUND"
 
 #: How many records a result shows the model; the count says how many there were.
 DEFAULT_MAX_RECORDS = 5
@@ -221,11 +224,13 @@ def _is_write_result(item: Any) -> bool:
 
 def _empty(template: ActionTemplate, base: ActionResult) -> ActionResult:
     if _is_lookup(template):
+        # Not an empty answer: the model asked for a record by an id that names none.
         return replace(
             base,
-            status="empty",
+            status="error",
+            code=RECORD_NOT_FOUND,
             message="No record with that id.",
-            hint=_HINTS["RECORD_NOT_FOUND"],
+            hint=_HINTS[RECORD_NOT_FOUND],
         )
     return replace(
         base,
@@ -248,6 +253,8 @@ def _write_result(
         return replace(base, message=message, data=data, records=details)
     field = _param_for(template, details.get("api_name") if isinstance(details, Mapping) else None)
     hint = _hint_for_record_error(code, field, message, details)
+    if hint == _HINTS[RECORD_NOT_FOUND] and field is None:
+        code = RECORD_NOT_FOUND  # Zoho says INVALID_DATA; the record's id is what is wrong
     data = None
     if code == "DUPLICATE_DATA" and isinstance(details, Mapping):
         duplicate = details.get("duplicate_record") or details

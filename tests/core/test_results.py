@@ -105,6 +105,7 @@ def test_invalid_lookup_maps_to_its_parameter() -> None:
 def test_bad_id_says_search_first() -> None:
     result = read(400, record_error("INVALID_DATA", "the id given seems to be invalid", id="1"))
     assert "Search for the record first" in (result.hint or "")
+    assert (result.code, result.message) == ("RECORD_NOT_FOUND", "the id given seems to be invalid")
 
 
 def test_duplicate_points_at_the_existing_record() -> None:
