@@ -33,8 +33,8 @@ import httpx
 
 from zoho_tools import __version__
 from zoho_tools.auth.errors import AccountsUnavailable, OAuthError, RefreshThrottled
-from zoho_tools.identify import PLANS
 from zoho_tools.org import OrgMetadata
+from zoho_tools.plans import PLANS
 from zoho_tools.rendering import ActionRequest, RenderedRequest, UnsafeRequest, render_request
 from zoho_tools.results import (
     AUTH_THROTTLED,
@@ -136,7 +136,12 @@ class Executor:
         template = request.template
         plan = None if template.custom else PLANS.get(template.name)
         if plan is not None:
-            return await plan(self.send, request)
+            return await plan(self, request)
+        return await self.execute_one(request)
+
+    async def execute_one(self, request: ActionRequest) -> ActionResult:
+        """Render ``request`` and send it as one request, even for an action that is a plan."""
+        template = request.template
         try:
             rendered = render_request(template, request.arguments, request.scope)
         except MissingVariable as exc:

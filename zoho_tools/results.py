@@ -330,9 +330,11 @@ def _records(
     info: Mapping[str, Any],
     max_records: int,
 ) -> ActionResult:
-    shown = [_trim_record(template, record) for record in records[:max_records]]
-    more = bool(info.get("more_records")) or len(records) > max_records
     single = _is_lookup(template) and len(records) == 1
+    # A record asked for by id is shown whole (bounded); lists show the fields worth showing.
+    trim = _full_record if single else _trim_record
+    shown = [trim(template, record) for record in records[:max_records]]
+    more = bool(info.get("more_records")) or len(records) > max_records
     return replace(
         base,
         data=shown[0] if single else shown,
@@ -348,6 +350,49 @@ def _trim_record(template: ActionTemplate, record: Any) -> Any:
         return record
     keep = ("id", *template.fields)
     return {key: record[key] for key in keep if record.get(key) not in (None, "", [])}
+
+
+#: The most fields a record asked for by id shows (a real org's record has a hundred or more).
+MAX_RECORD_FIELDS = 40
+#: The most items of a list field (tags, participants, line items) such a record shows.
+MAX_LIST_ITEMS = 5
+# Bookkeeping fields of every record: no help on the phone.
+_NOISE = frozenset({"Created_By", "Modified_By", "Created_Time", "Last_Activity_Time",
+                    "Record_Image", "Layout", "Locked__s", "Unsubscribed_Mode",
+                    "Unsubscribed_Time", "Change_Log_Time__s"})  # fmt: skip
+
+
+def _full_record(template: ActionTemplate, record: Any) -> Any:
+    """Every field of ``record`` that has a value, lookups as their name and id, lists cut to
+    :data:`MAX_LIST_ITEMS`, at most :data:`MAX_RECORD_FIELDS` fields (``more_fields`` counts the
+    rest); Zoho's ``$``-prefixed internals and bookkeeping fields are left out."""
+    if not isinstance(record, Mapping):
+        return record
+    shown: dict[str, Any] = {}
+    left = 0
+    for key, value in record.items():
+        if not isinstance(key, str) or key.startswith("$") or key in _NOISE:
+            continue
+        value = _brief_value(value)
+        if value in (None, "", [], {}):
+            continue
+        if len(shown) >= MAX_RECORD_FIELDS:
+            left += 1
+            continue
+        shown[key] = value
+    if left:
+        shown["more_fields"] = left
+    return shown
+
+
+def _brief_value(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        if "name" in value or "id" in value:  # a lookup or a user
+            return {k: value[k] for k in ("name", "id") if value.get(k) not in (None, "")}
+        return {k: v for k, v in list(value.items())[:MAX_LIST_ITEMS] if not str(k).startswith("$")}
+    if isinstance(value, list):
+        return [_brief_value(item) for item in value[:MAX_LIST_ITEMS]]
+    return value
 
 
 def _param_for(template: ActionTemplate, api_name: Any) -> str | None:
