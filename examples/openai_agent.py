@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from openai import AsyncOpenAI
 
 from zoho_tools.agent.loop import Agent
-from zoho_tools.agent.openai_llm import OpenAIChatLLM
+from zoho_tools.agent.openai_llm import OpenAIChatLLM, describe_model_error
 from zoho_tools.agent.prompts import system_prompt
 from zoho_tools.config import load_settings
 from zoho_tools.connection import open_backend
@@ -37,7 +37,17 @@ async def main(
     replies = []
     try:
         for line in lines:
-            reply = await agent.respond(line)
+            before = len(agent.messages)
+            try:
+                reply = await agent.respond(line)
+            except Exception as exc:
+                problem = describe_model_error(exc)
+                if problem is None:
+                    raise
+                # The model never answered: forget the line, so the caller can say it again.
+                del agent.messages[before:]
+                print(f"(not answered: {problem})", file=sys.stderr)
+                continue
             print(f"agent> {reply.text}")
             replies.append(reply.text)
     finally:

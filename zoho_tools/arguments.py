@@ -178,6 +178,11 @@ def prepare(
             continue
         try:
             values[param.name] = _normalise(param, value, locale)
+            if _is_word_search(template, param) and not normalize.searchable(value):
+                raise ValueProblem(
+                    f"{normalize.brief(value)} cannot be searched: Zoho needs at least 2 letters "
+                    "or digits; ask the caller for a longer name"
+                )
         except ValueProblem as exc:
             problems.append(Problem(param.name, str(exc)))
     problems.extend(
@@ -204,6 +209,12 @@ def prepare(
         and not _derived_later(p, template)
     )
     return Prepared(arguments=values, missing=missing, problems=tuple(problems))
+
+
+def _is_word_search(template: ActionTemplate, param: Param) -> bool:
+    """Whether ``param`` is the whole of Zoho's ``word`` search (a phone or email term of a
+    ``search_term`` parameter is routed elsewhere and checked by its own normaliser)."""
+    return param.type == "string" and template.query.get("word") == f"{{{{{param.name}}}}}"
 
 
 def _nothing_to_change(template: ActionTemplate, values: Mapping[str, Any]) -> bool:

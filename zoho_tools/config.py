@@ -15,11 +15,12 @@ Keyword arguments to :func:`load_settings` win over both.
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import platformdirs
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -36,6 +37,9 @@ APP_NAME = "zoho-tools"
 CONFIG_ENV = "ZOHO_TOOLS_CONFIG"
 #: The shortest secret that may seal MCP ``requestState`` (the SDK's own floor).
 MIN_STATE_KEY_BYTES = 32
+#: Seconds a voice webhook may take: below Vapi's 20-second default server timeout, with room
+#: for the platform's own hops.
+DEFAULT_VOICE_BUDGET = 12.0
 
 
 def config_dir() -> Path:
@@ -51,6 +55,51 @@ def config_file() -> Path:
 
 def default_token_store() -> Path:
     return config_dir() / "tokens.json"
+
+
+class ConfigError(ValueError):
+    """The configuration cannot be used; one line naming the file or variable and the fix.
+    It never quotes a configured value (one could be the client secret)."""
+
+
+def check_time_zone(name: str) -> str:
+    """``name`` if it is an IANA time zone this machine knows, else :class:`ValueError`."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(
+            f"unknown time zone {name!r}: use an IANA name such as America/New_York or UTC"
+        ) from None
+    return name
+
+
+def check_http_url(value: str, example: str = "https://accounts.zoho.eu") -> str:
+    """``value`` if it is an http(s) URL with a host (and a numeric port, if any), else
+    :class:`ValueError` showing ``example``."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value)
+        # Reading .port raises ValueError when the port is not a number.
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != -1
+    except ValueError:
+        valid = False
+    if not valid:
+        raise ValueError(f"{value!r} is not an http(s) URL such as {example}")
+    return value
+
+
+def check_country(code: str) -> str:
+    """``code`` as an upper-case ISO 3166 country code known for phone numbers, else
+    :class:`ValueError`."""
+    import phonenumbers
+
+    upper = code.strip().upper()
+    if upper not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValueError(f"unknown country code {code!r}: use a two-letter ISO code such as US")
+    return upper
 
 
 class Settings(BaseSettings):
@@ -85,11 +134,45 @@ class Settings(BaseSettings):
     mcp_allowed_hosts: str = Field(
         "", description="comma-separated Host names the MCP HTTP endpoint answers besides loopback"
     )
+    vapi_secret: SecretStr | None = Field(
+        None, description="Vapi server credential: bearer token, X-Vapi-Secret or HMAC secret"
+    )
+    retell_api_key: SecretStr | None = Field(
+        None, description="Retell API key (with the webhook badge) that signs Retell's requests"
+    )
+    elevenlabs_secret: SecretStr | None = Field(
+        None, description="secret ElevenLabs server tools send as a header"
+    )
+    voice_budget: float = Field(
+        DEFAULT_VOICE_BUDGET,
+        gt=0,
+        le=300,
+        description="seconds a voice webhook may take before answering 'still processing' "
+        "(below Vapi's 20-second default timeout)",
+    )
+
+    @field_validator("vapi_secret", "retell_api_key", "elevenlabs_secret")
+    @classmethod
+    def _not_blank(cls, value: SecretStr | None) -> SecretStr | None:
+        # An empty secret (``export ZOHO_TOOLS_VAPI_SECRET=``) is a mistake, not "no secret".
+        if value is not None and not value.get_secret_value().strip():
+            raise ValueError("must not be empty; unset it to configure no secret")
+        return value
 
     @field_validator("region")
     @classmethod
     def _known_region(cls, value: str) -> str:
         return region(value).code
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        return check_time_zone(value)
+
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, value: str) -> str:
+        return check_country(value)
 
     @field_validator("token_store")
     @classmethod
@@ -98,8 +181,8 @@ class Settings(BaseSettings):
 
     @field_validator("api_base", "accounts_url")
     @classmethod
-    def _strip_slash(cls, value: str | None) -> str | None:
-        return value.rstrip("/") if value else None
+    def _http_url(cls, value: str | None) -> str | None:
+        return check_http_url(value).rstrip("/") if value else None
 
     @classmethod
     def settings_customise_sources(
@@ -151,15 +234,16 @@ class Settings(BaseSettings):
 
     def credentials_present(self) -> bool:
         """Whether Zoho can be called: stored tokens that :meth:`can_refresh`, or a stored access
-        token that has not expired yet. A corrupt token file counts as absent."""
+        token that has not expired yet.
+
+        Raises:
+            TokenStoreError: the token file exists but cannot be read (it is not "no tokens").
+        """
         import time
 
-        from zoho_tools.auth.store import FileTokenStore, TokenStoreError
+        from zoho_tools.auth.store import FileTokenStore
 
-        try:
-            token = FileTokenStore(self.token_store).load()
-        except TokenStoreError:
-            return False
+        token = FileTokenStore(self.token_store).load()
         if token is None:
             return False
         return self.can_refresh(token) or not token.expires_within(0, time.time())
@@ -173,5 +257,31 @@ class Settings(BaseSettings):
 
 def load_settings(**overrides: object) -> Settings:
     """Settings from the environment and the config file, with ``overrides`` on top
-    (``None`` values are ignored, so CLI options can be passed through as they are)."""
-    return Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
+    (``None`` values are ignored, so CLI options can be passed through as they are).
+
+    Raises:
+        ConfigError: the config file is not valid TOML or cannot be read, or a setting is
+            invalid (the message names the setting and where settings come from).
+    """
+    from zoho_tools.files import describe_validation
+
+    given = {k: v for k, v in overrides.items() if v is not None}
+    path = config_file()
+    if path.exists() and not path.is_file():
+        raise ConfigError(
+            f"the config file {path} is not a file; point {CONFIG_ENV} at a TOML file"
+        )
+    try:
+        return Settings(**given)  # type: ignore[arg-type]
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not valid TOML: {exc}; fix the file or point {CONFIG_ENV} elsewhere"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read the config file {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    except ValidationError as exc:
+        raise ConfigError(
+            f"invalid configuration ({path} or ZOHO_TOOLS_* variables): " + describe_validation(exc)
+        ) from None

@@ -7,6 +7,7 @@ either directly with :func:`sandbox_executor` and :func:`org_executor`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -88,17 +89,31 @@ class Backend:
         await self.executor.aclose()
 
 
+logger = logging.getLogger("zoho_tools")
+
 SANDBOX_NOTICE = (
     "No Zoho connection in use: talking to the embedded sandbox (a demo org in memory). "
     "Run `zoho-tools connect`, then pass --org, to use your Zoho CRM."
 )
 
 
+def _log_notice(text: str) -> None:
+    # A warning, so that it shows on stderr even where logging is not configured; never on
+    # stdout, which may carry a protocol (the MCP stdio server) or a script's output.
+    logger.warning(text)
+
+
 def open_backend(
-    settings: Settings, *, use_org: bool = False, notice: Callable[[str], Any] = print
+    settings: Settings, *, use_org: bool = False, notice: Callable[[str], Any] = _log_notice
 ) -> Backend:
     """The connected org when ``use_org`` (raising :class:`~zoho_tools.auth.NotConnected` if
-    nothing is stored), else the embedded sandbox with demo data, announced through ``notice``."""
+    nothing is stored), else the embedded sandbox with demo data, announced through ``notice``
+    (by default a warning on the ``zoho_tools`` logger).
+
+    Raises:
+        NotConnected: ``use_org`` and no usable tokens are stored.
+        TokenStoreError: ``use_org`` and the token file exists but cannot be read.
+    """
     if use_org:
         from zoho_tools.auth import NotConnected
 

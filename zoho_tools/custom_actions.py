@@ -27,13 +27,12 @@ Errors name the file, the action and the field.
 
 from __future__ import annotations
 
-import json
-import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from zoho_tools.files import FileError, read_document
 from zoho_tools.templates import (
     NAME_PATTERN,
     PLACEHOLDER,
@@ -149,14 +148,9 @@ def load_custom_actions(path: str | Path) -> tuple[ActionTemplate, ...]:
     """
     path = Path(path)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CustomActionError(f"cannot read custom actions file {path}: {exc.strerror}") from exc
-    try:
-        data = tomllib.loads(raw.decode()) if path.suffix == ".toml" else json.loads(raw)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
-        kind = path.suffix.lstrip(".").upper()
-        raise CustomActionError(f"{path} is not valid {kind}: {exc}") from None
+        data = read_document(path, accept=(".toml", ".json"))
+    except FileError as exc:
+        raise CustomActionError(str(exc)) from None
     try:
         specs = _ActionsFile.model_validate(data).actions
     except ValidationError as exc:
@@ -184,7 +178,7 @@ def _check_placeholders(path: Path, template: ActionTemplate) -> None:
 
 def _describe(exc: ValidationError, data: Any) -> str:
     problems = []
-    for error in exc.errors():
+    for error in exc.errors(include_input=False, include_url=False):
         location = list(error["loc"])
         where = ".".join(str(part) for part in location)
         if len(location) >= 2 and location[0] == "actions" and isinstance(location[1], int):

@@ -10,18 +10,19 @@ YAML or JSON::
     variables:
       service_id: "5725767000000600001"    # appointments are booked for this service
       owner_id: "5725767000000411001"      # ... with this Zoho user
+    log_calls: true   # `zoho-tools serve`: log each call in Zoho when the platform reports its end
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from zoho_tools.catalog import Catalog
+from zoho_tools.catalog import Catalog, UnknownName
+from zoho_tools.config import check_country, check_time_zone
+from zoho_tools.files import FileError, describe_validation, read_document
 from zoho_tools.orchestrator import Employee
 
 
@@ -41,19 +42,53 @@ class EmployeeSpec(BaseModel):
     categories: list[str] | None = None
     defaults: dict[str, dict[str, Any]] = Field(default_factory=dict)
     variables: dict[str, Any] = Field(default_factory=dict)
+    #: Log each phone call in Zoho (``log_call``, with the call's real start, duration and
+    #: summary) when the voice platform reports that it ended.
+    log_calls: bool = False
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_time_zone(cls, value: str | None) -> str | None:
+        return None if value is None else check_time_zone(value)
+
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, value: str | None) -> str | None:
+        return None if value is None else check_country(value)
+
+    @field_validator("actions", "categories")
+    @classmethod
+    def _not_empty(cls, value: list[str] | None) -> list[str] | None:
+        # An empty list would read as "no restriction" further down: refuse it instead of
+        # silently enabling every action.
+        if value is not None and not value:
+            raise ValueError(
+                "is empty: list what this employee may use, or leave the key out to enable "
+                "every action"
+            )
+        return value
 
     def build(self, catalog: Catalog) -> Employee:
-        """The :class:`Employee`, with its actions checked against ``catalog``."""
+        """The :class:`Employee`, with its actions and categories checked against ``catalog``.
+
+        Raises:
+            EmployeeError: an unknown action or category.
+        """
         enabled: set[str] | None = None
         if self.actions is not None or self.categories is not None:
             enabled = set(self.actions or ())
             if self.categories:
-                enabled |= set(catalog.select(categories=self.categories))
+                try:
+                    enabled |= set(catalog.select(categories=self.categories))
+                except UnknownName as exc:
+                    raise EmployeeError(str(exc.args[0])) from None
         known = set(catalog)
         unknown = (enabled or set()) - known
         unknown |= set(self.defaults) - known
         if unknown:
             raise EmployeeError(f"unknown actions: {', '.join(sorted(unknown))}")
+        if self.log_calls and enabled is not None and "log_call" not in enabled:
+            raise EmployeeError("log_calls: true needs the log_call action: add it to actions")
         return Employee(
             name=self.name,
             actions=frozenset(enabled) if enabled is not None else None,
@@ -66,14 +101,9 @@ def load_employee(path: str | Path) -> EmployeeSpec:
     """Read an employee file; raises :class:`EmployeeError` naming the file and the problem."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        data = read_document(path, accept=(".yaml", ".yml", ".json"))
         return EmployeeSpec.model_validate(data)
-    except OSError as exc:
-        raise EmployeeError(f"cannot read {path}: {exc.strerror}") from None
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        kind = path.suffix.lstrip(".").upper()
-        raise EmployeeError(f"{path} is not valid {kind}: {exc}") from None
+    except FileError as exc:
+        raise EmployeeError(str(exc)) from None
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise EmployeeError(f"{path}: {problems}") from None
+        raise EmployeeError(f"{path}: {describe_validation(exc)}") from None

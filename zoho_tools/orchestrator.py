@@ -430,25 +430,27 @@ def step(conversation: Conversation, call: ToolCall) -> Outcome:
     if missing:
         conversation.pending[call.name] = _collected(template, merged)
         return NeedsInput(call.name, tuple(missing), prepared.arguments, by_id)
-    guarded = template.confirm or not template.read_only
-    fingerprint = _fingerprint(template, prepared.arguments) if guarded else None
+    request = ActionRequest(template, prepared.arguments, scope)
+    if template.read_only and not template.confirm:  # the usual read: nothing to guard
+        conversation.pending.pop(call.name, None)
+        return Ready(request, None)
+    fingerprint = _fingerprint(template, prepared.arguments)
     if template.confirm and not (
         confirmed and conversation._confirmable.get(call.name) == fingerprint
     ):
-        conversation._confirmable[call.name] = fingerprint or ""
-        conversation.pending[call.name] = merged
+        conversation._confirmable[call.name] = fingerprint
+        conversation.pending[call.name] = _collected(template, merged)
         summary = _summary(conversation, template, prepared.arguments)
         return NeedsConfirmation(call.name, summary, prepared.arguments)
     conversation.pending.pop(call.name, None)
     if template.read_only:
-        return Ready(ActionRequest(template, prepared.arguments, scope), None)
-    assert fingerprint is not None  # every write is guarded
+        return Ready(request, None)
     if fingerprint in conversation._writes:
         return Repeated(call.name, conversation._writes[fingerprint])
     if fingerprint in conversation._sending:
         return Repeated(call.name, None)
     conversation._sending.add(fingerprint)
-    return Ready(ActionRequest(template, prepared.arguments, scope), fingerprint)
+    return Ready(request, fingerprint)
 
 
 #: The choices a question reads out; more than this, and the caller is asked for more of the name.

@@ -42,6 +42,7 @@ ReplyStatus = Literal[
     "rejected",  # the call itself is wrong (or the action unavailable); nothing was sent
     "already_done",  # the same write ran earlier in this conversation; not sent again
     "error",  # Zoho, the network or this service failed
+    "pending",  # still running when the answer was due; its outcome comes with a later reply
 ]
 
 #: Code of the reply to a tool call that raised inside this service.
@@ -166,6 +167,23 @@ def standalone(reply: ToolReply) -> ToolReply:
         return reply
     return ToolReply.of(
         reply.action, {**reply.structured, "instruction": instruction}, is_error=False
+    )
+
+
+def still_running(action: str) -> ToolReply:
+    """The reply to a call that was still running when its answer was due (a voice platform
+    hangs up on a slow webhook). It keeps running; its outcome comes with a later reply."""
+    return ToolReply.of(
+        action,
+        {
+            "status": "pending",
+            "message": "Zoho is still processing this.",
+            "instruction": (
+                "Tell the caller it is in progress; do not call it again now. Its outcome comes "
+                "with the result of your next tool call."
+            ),
+        },
+        is_error=False,
     )
 
 

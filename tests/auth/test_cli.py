@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import stat
 import time
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import respx
 from click.testing import CliRunner, Result
 
 from zoho_tools.auth.errors import InvalidGrant
@@ -163,7 +165,11 @@ def test_wrong_secret_is_explained_and_not_shown(home: Served, tokens: Path) -> 
     assert not tokens.exists()
 
 
-def test_status_names_the_data_centre_and_an_expired_token(tokens: Path) -> None:
+@respx.mock
+def test_status_names_the_data_centre_and_refreshes_an_expired_token(tokens: Path) -> None:
+    refreshed = respx.post("https://accounts.zoho.eu/oauth/v2/token").respond(
+        json={"access_token": "1000.new-SECRET", "expires_in": 3600, "token_type": "Bearer"}
+    )
     FileTokenStore(tokens).save(
         TokenSet(
             access_token="1000.a-SECRET",
@@ -178,9 +184,50 @@ def test_status_names_the_data_centre_and_an_expired_token(tokens: Path) -> None
     )
     result = invoke("status")
     assert result.exit_code == 0, result.output
+    assert refreshed.called
     assert "Data centre:      EU" in result.output
     assert "API domain:       https://www.zohoapis.eu" in result.output
-    assert "expired 5 min ago; refreshed automatically" in result.output
+    assert "expires in 60 min; refreshed automatically" in result.output
+    assert "SECRET" not in result.output
+    stored = FileTokenStore(tokens).load()
+    assert stored is not None and stored.access_token == "1000.new-SECRET"
+
+
+def test_status_is_not_connected_when_zoho_refuses_the_refresh_token(
+    home: Served, tokens: Path
+) -> None:
+    token = TokenSet.from_response(home.sb.issue_token(), accounts_server=home.url, now=time.time())
+    with httpx.Client() as http:  # revoked elsewhere (say, in Zoho Accounts)
+        http.post(f"{home.url}/oauth/v2/token/revoke", data={"token": token.refresh_token})
+    expired = token.replace(expires_at=time.time() - 60, client_id=ID, client_secret=SECRET)
+    FileTokenStore(tokens).save(expired)
+    result = invoke("status")
+    assert result.exit_code == 1, result.output
+    assert "Connected to Zoho CRM." not in result.output
+    assert "Not connected: Zoho" in result.output and "refused the refresh token" in result.output
+    assert "Run `zoho-tools connect`." in result.output
+    assert SECRET not in result.output and str(token.refresh_token) not in result.output
+
+
+def test_status_when_the_accounts_server_cannot_be_reached(tokens: Path) -> None:
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    FileTokenStore(tokens).save(
+        TokenSet(
+            access_token="1000.a-SECRET",
+            refresh_token="1000.r-SECRET",
+            expires_at=time.time() - 60,
+            api_domain=url,
+            accounts_server=url,
+            client_id="1000.CLIENT",
+            client_secret="client-SECRET",
+        )
+    )
+    result = invoke("status")
+    assert result.exit_code == 1
+    assert "Cannot tell whether the connection works: could not reach" in result.output
+    assert url in result.output
     assert "SECRET" not in result.output
 
 
@@ -232,7 +279,8 @@ def test_invalid_configuration_is_reported_without_values(
     monkeypatch.setenv("ZOHO_TOOLS_REQUEST_TIMEOUT", "soon-SECRET")
     result = invoke("status")
     assert result.exit_code == 1
-    assert "invalid configuration: request_timeout" in result.output
+    assert "invalid configuration (" in result.output
+    assert "request_timeout: Input should be a valid number" in result.output
     assert "soon-SECRET" not in result.output
 
 

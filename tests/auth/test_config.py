@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from zoho_tools.auth.store import FileTokenStore
+from zoho_tools.auth.store import FileTokenStore, TokenStoreError
 from zoho_tools.auth.tokens import TokenSet
 from zoho_tools.config import Settings, config_file, load_settings
 
@@ -104,5 +104,6 @@ def test_credentials_present(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     FileTokenStore(path).save(_token(refresh_token=None, expires_at=4_000_000_000.0))
     assert settings.credentials_present()  # a live access token on its own
 
-    path.write_text("not json")
-    assert not settings.credentials_present()
+    path.write_text("not json")  # a corrupt file is not "nothing stored": say so
+    with pytest.raises(TokenStoreError, match="cannot read the token file"):
+        settings.credentials_present()

@@ -89,8 +89,10 @@ def test_json_round_trip_keeps_everything() -> None:
     ).replace(client_id="1000.CLIENT", client_secret="client-SECRET")
     assert TokenSet.from_json(token.to_json()) == token
     assert TokenSet.from_dict({**token.to_dict(), "from_a_newer_version": 1}) == token
-    with pytest.raises(ValueError, match="incomplete"):
+    with pytest.raises(ValueError, match="missing accounts_server, api_domain, expires_at"):
         TokenSet.from_dict({"access_token": "x"})
+    with pytest.raises(ValueError, match=r"^expires_at is not a number$"):
+        TokenSet.from_dict({**token.to_dict(), "expires_at": "1000.SECRET"})
 
 
 def test_repr_and_str_show_no_secret() -> None:

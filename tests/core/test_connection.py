@@ -15,6 +15,16 @@ from zoho_tools.executor import ActionRequest
 from zoho_tools.sandbox import Sandbox
 
 
+async def test_the_default_notice_never_touches_stdout(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """stdout may carry a protocol (MCP over stdio) or a script's output."""
+    backend = open_backend(load_settings(token_store=tmp_path / "t.json"))
+    await backend.aclose()
+    assert capfd.readouterr().out == ""
+    assert [r.getMessage() for r in caplog.records if r.name == "zoho_tools"] == [SANDBOX_NOTICE]
+
+
 async def test_sandbox_by_default_says_so(tmp_path: Path) -> None:
     notices: list[str] = []
     backend = open_backend(load_settings(token_store=tmp_path / "t.json"), notice=notices.append)

@@ -385,3 +385,14 @@ def test_unknown_names_are_not_kept_between_turns(conversation: Conversation) ->
     assert isinstance(outcome, Rejected)
     assert len(reply_for(outcome).text) < 1_000
     assert conversation.pending["create_lead"] == {"last_name": "Doe"}
+
+
+@pytest.mark.parametrize("term", ["!!", "a!", "--", " ... "])
+def test_a_search_zoho_would_refuse_is_refused_before_it_is_sent(
+    conversation: Conversation, term: str
+) -> None:
+    for action in ("search_case", "search_contact"):
+        outcome = step(conversation, call(action, {"query": term}))
+        assert isinstance(outcome, Rejected), (action, outcome)
+        assert "2 letters or digits" in reply_for(outcome).text
+    assert isinstance(step(conversation, call("search_case", {"query": "A1"})), Ready)

@@ -82,9 +82,6 @@ async def test_live_mode_speaks_to_the_model(make_agent: Any, output: io.StringI
 
 def test_the_chat_command_over_a_pipe(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
     from click.testing import CliRunner
-    from prompt_toolkit.application import create_app_session
-    from prompt_toolkit.input import create_pipe_input
-    from prompt_toolkit.output import DummyOutput
 
     from zoho_tools.cli import main
 
@@ -92,9 +89,9 @@ def test_the_chat_command_over_a_pipe(monkeypatch: pytest.MonkeyPatch, tmp_path:
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
     monkeypatch.setenv("ZOHO_TOOLS_TOKEN_STORE", str(tmp_path / "tokens.json"))
-    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
-        pipe.send_text('/call search_contact {"query": "John Smith"}\r/quit\r')
-        result = CliRunner().invoke(main, ["chat"])
+    result = CliRunner().invoke(
+        main, ["chat"], input='/call search_contact {"query": "John Smith"}\r\n/quit\n'
+    )
     assert result.exit_code == 0, result.output
     assert "direct mode" in result.output
     assert "embedded sandbox" in result.output

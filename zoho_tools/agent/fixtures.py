@@ -42,18 +42,20 @@ e.g. ``faults: [{kind: drop, method: POST, path: /crm/v7/Tasks, after_commit: tr
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from zoho_tools.agent.llm import AssistantTurn, Message, ScriptedLLM, ScriptExhausted, TextSink
 from zoho_tools.agent.loop import Agent, Event, ToolEvent
+from zoho_tools.config import check_country, check_time_zone
 from zoho_tools.employee import EmployeeSpec
+from zoho_tools.files import FileError, describe_validation, read_document
 from zoho_tools.normalize import Locale
 from zoho_tools.orchestrator import Conversation, ToolCall
 
@@ -61,16 +63,30 @@ from zoho_tools.orchestrator import Conversation, ToolCall
 SECONDS_PER_TURN = 20
 
 
+class FixtureError(ValueError):
+    """A fixture file that cannot be used; one line naming the file and the problem."""
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
 class FaultSpec(_Strict):
-    kind: int | Literal["drop", "timeout"] = 503
-    count: int = 1
+    kind: Literal[429, 500, 502, 503, "drop", "timeout"] = 503
+    count: int = Field(1, ge=1)
     method: str | None = None
     path: str | None = None
     after_commit: bool = False
+
+    @field_validator("path")
+    @classmethod
+    def _valid_pattern(cls, value: str | None) -> str | None:
+        if value is not None and value.startswith("^"):
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression: {exc}") from None
+        return value
 
 
 class ToolCallSpec(_Strict):
@@ -135,12 +151,41 @@ class Fixture(_Strict):
     turns: list[CallerTurn]
     expect: Expectations = Field(default_factory=Expectations)
 
+    @field_validator("time_zone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        return check_time_zone(value)
+
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, value: str) -> str:
+        return check_country(value)
+
+    @model_validator(mode="after")
+    def _known_actions(self) -> Fixture:
+        from zoho_tools.catalog import CATALOG
+
+        for number, turn in enumerate(self.turns, start=1):
+            for step in turn.agent:
+                for call in step.tool_calls:
+                    if call.name not in CATALOG:
+                        raise ValueError(f"turn {number}: unknown action {call.name!r}")
+        return self
+
     @classmethod
     def load(cls, path: str | Path) -> Fixture:
+        """Read a fixture file (YAML or JSON).
+
+        Raises:
+            FixtureError: one line naming the file (and line) and the problem.
+        """
         path = Path(path)
-        text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-        return cls.model_validate(data)
+        try:
+            return cls.model_validate(read_document(path, accept=(".yaml", ".yml", ".json")))
+        except FileError as exc:
+            raise FixtureError(str(exc)) from None
+        except ValidationError as exc:
+            raise FixtureError(f"{path}: {describe_validation(exc)}") from None
 
 
 @dataclass

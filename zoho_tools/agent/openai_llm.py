@@ -85,3 +85,32 @@ class OpenAIChatLLM:
             for index, c in sorted(calls.items())
         )
         return AssistantTurn(text="".join(text), tool_calls=tool_calls)
+
+
+def describe_model_error(exc: BaseException) -> str | None:
+    """One line saying what went wrong talking to the model and what to do, for the errors of
+    the OpenAI SDK (``None`` for anything else). It never quotes the server's answer to a
+    refused key: some servers echo part of the key there."""
+    try:
+        import openai
+    except ImportError:  # the SDK is optional: without it, none of its errors can happen
+        return None
+    if isinstance(exc, openai.APITimeoutError):
+        return "the model API did not answer in time; say that again, or try later"
+    if isinstance(exc, openai.APIConnectionError):
+        url = exc.request.url
+        return (
+            f"cannot reach the model API at {url.scheme}://{url.netloc.decode()}; "
+            "check --base-url / OPENAI_BASE_URL and that the server is running"
+        )
+    if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
+        return f"the model API refused the API key (HTTP {exc.status_code}); check OPENAI_API_KEY"
+    if isinstance(exc, openai.RateLimitError):
+        return "the model API is rate limiting (HTTP 429); wait a moment and say that again"
+    if isinstance(exc, openai.NotFoundError):
+        return "the model API does not know this model or path (HTTP 404); check --model"
+    if isinstance(exc, openai.APIStatusError):
+        return f"the model API failed (HTTP {exc.status_code}); say that again, or try later"
+    if isinstance(exc, openai.APIError):
+        return f"the model API answered something unexpected ({type(exc).__name__})"
+    return None

@@ -23,7 +23,7 @@ import webbrowser
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from urllib.parse import parse_qs, urlsplit
 
@@ -77,20 +77,38 @@ class Callback:
         )
 
 
+#: Seconds a connection to the callback listener may stay silent before it is closed.
+CALLBACK_IDLE_TIMEOUT = 10.0
+
+
+class _ListenerServer(ThreadingHTTPServer):
+    # One thread per connection: a browser's idle preconnect must not block the redirect, and
+    # leaving the ``with`` block must not wait for such a connection to end.
+    daemon_threads = True
+    block_on_close = False
+
+
 class CallbackListener:
     """A one-shot HTTP listener on loopback for the OAuth redirect.
 
     Use as a context manager; :attr:`redirect_uri` is where Zoho must send the browser and
     :meth:`wait` returns the first callback. Other paths (a browser's ``/favicon.ico``) get a 404.
+    Connections are served concurrently and closed after ``CALLBACK_IDLE_TIMEOUT`` seconds of
+    silence, so an idle connection (a browser's preconnect) never holds the redirect up.
     """
 
     def __init__(self, expected_state: str, *, host: str = "127.0.0.1", port: int = 0) -> None:
         self._expected_state = expected_state
         self._result: Callback | None = None
         self._done = threading.Event()
-        self._server = HTTPServer((host, port), self._handler_class())
+        self._accepting = threading.Lock()  # handlers run concurrently: one answer wins
+        self._server = _ListenerServer((host, port), self._handler_class())
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="zoho-tools-oauth-callback", daemon=True
+            target=self._server.serve_forever,
+            # shutdown() waits up to one poll interval: keep leaving the block instant.
+            kwargs={"poll_interval": 0.02},
+            name="zoho-tools-oauth-callback",
+            daemon=True,
         )
 
     @property
@@ -119,6 +137,10 @@ class CallbackListener:
         return self._result if self._done.wait(timeout) else None
 
     def _accept(self, query: str) -> tuple[HTTPStatus, str]:
+        with self._accepting:
+            return self._accept_first(query)
+
+    def _accept_first(self, query: str) -> tuple[HTTPStatus, str]:
         if self._done.is_set():
             return HTTPStatus.GONE, "This sign-in was already completed. Return to the terminal."
         params = {k: v[0] for k, v in parse_qs(query).items()}
@@ -143,6 +165,8 @@ class CallbackListener:
         listener = self
 
         class Handler(BaseHTTPRequestHandler):
+            timeout = CALLBACK_IDLE_TIMEOUT  # socket timeout: a silent connection is dropped
+
             def do_GET(self) -> None:
                 url = urlsplit(self.path)
                 if url.path != CALLBACK_PATH:

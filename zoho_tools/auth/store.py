@@ -15,7 +15,7 @@ from typing import Protocol, runtime_checkable
 
 from filelock import FileLock
 
-from zoho_tools.auth.tokens import TokenSet
+from zoho_tools.auth.tokens import InvalidTokenData, TokenSet
 
 _FORMAT = "zoho-tools/tokens"
 _VERSION = 1
@@ -102,6 +102,17 @@ class FileTokenStore:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return None
+        except IsADirectoryError:
+            raise TokenStoreError(
+                f"the token path {self.path} is a directory; set token_store (or "
+                "ZOHO_TOOLS_TOKEN_STORE) to a file path"
+            ) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+            raise TokenStoreError(
+                f"cannot read the token file {self.path} ({reason}); fix its permissions, or "
+                "delete it and run `zoho-tools connect` again"
+            ) from None
         try:
             data = json.loads(text)
             if data.get("format") != _FORMAT:
@@ -109,8 +120,9 @@ class FileTokenStore:
             return TokenSet.from_dict(data["token"])
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             # No exception chaining: the parser's message could quote the file's content.
+            reason = str(exc) if isinstance(exc, InvalidTokenData) else type(exc).__name__
             raise TokenStoreError(
-                f"cannot read the token file {self.path} ({type(exc).__name__}); "
+                f"cannot read the token file {self.path} ({reason}); "
                 "delete it and run `zoho-tools connect` again"
             ) from None
 

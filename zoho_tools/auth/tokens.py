@@ -15,6 +15,11 @@ from zoho_tools.auth.regions import region_for_accounts_server
 DEFAULT_TTL = 3600.0
 
 _REDACTED = "<redacted>"
+_REQUIRED = frozenset({"access_token", "expires_at", "api_domain", "accounts_server"})
+
+
+class InvalidTokenData(ValueError):
+    """Stored token data that is not a token set; the message names the field, not its value."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,15 +127,28 @@ class TokenSet:
         """The inverse of :meth:`to_dict`; unknown keys (from a newer version) are ignored.
 
         Raises:
-            ValueError: a required field is missing.
+            InvalidTokenData: a required field is missing, or a field has the wrong type (the
+                message names the field, never its value).
         """
         names = {f.name for f in dataclasses.fields(cls)}
         values = {k: v for k, v in data.items() if k in names}
         values["scopes"] = tuple(values.get("scopes") or ())
+        for name, value in values.items():
+            if value is None and name not in _REQUIRED:
+                continue
+            number = name in ("expires_at", "issued_at")
+            valid = (
+                isinstance(value, int | float) and not isinstance(value, bool)
+                if number
+                else isinstance(value, str | tuple)
+            )
+            if not valid:
+                raise InvalidTokenData(f"{name} is not a {'number' if number else 'string'}")
         try:
             return cls(**values)
-        except TypeError as exc:  # a missing required field
-            raise ValueError(f"incomplete token data: {exc}") from None
+        except TypeError:  # a missing required field
+            missing = sorted(_REQUIRED - values.keys())
+            raise InvalidTokenData(f"missing {', '.join(missing) or 'fields'}") from None
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, sort_keys=True)

@@ -11,6 +11,7 @@ import asyncio
 import json
 import os
 import shlex
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -76,7 +77,21 @@ class ChatSession:
                 "--base-url pointing at an OpenAI-compatible server."
             )
             return
-        reply = await self.agent.respond(text)
+        from zoho_tools.agent.openai_llm import describe_model_error
+
+        messages = self.agent.messages
+        before = len(messages)
+        try:
+            reply = await self.agent.respond(text)
+        except Exception as exc:
+            problem = describe_model_error(exc)
+            if problem is None:
+                raise
+            # Nothing answered this line: forget it, so that saying it again is a clean retry.
+            if len(messages) == before + 1 and messages[-1].get("role") == "user":
+                del messages[before:]
+            self.console.print(f"[red]Not answered:[/] {problem}", soft_wrap=True)
+            return
         if reply.stopped:
             self.console.print("[yellow](the agent made too many tool calls and was stopped)[/]")
 
@@ -151,6 +166,7 @@ class ChatSession:
 @click.option(
     "--base-url",
     envvar="OPENAI_BASE_URL",
+    callback=lambda _ctx, _param, value: _check_base_url(value),
     help="An OpenAI-compatible server (also $OPENAI_BASE_URL).",
 )
 @click.option(
@@ -177,10 +193,41 @@ class ChatSession:
     show_default=True,
     help="The caller's number ({{caller_phone}}).",
 )
-@click.option("--time-zone", default=None, help="Time zone for dates (default: configured).")
+@click.option(
+    "--time-zone",
+    default=None,
+    callback=lambda _ctx, _param, value: _check_time_zone(value),
+    help="IANA time zone for dates, e.g. America/New_York (default: configured).",
+)
+@click.option(
+    "--model-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for the model to answer (each attempt).",
+)
 def chat(**options: Any) -> None:
     """Talk to the agent, or run its tools yourself, against the sandbox or your Zoho org."""
     asyncio.run(_main(ChatOptions(**options)))
+
+
+def _check_base_url(value: str | None) -> str | None:
+    from zoho_tools.config import check_http_url
+
+    try:
+        return None if value is None else check_http_url(value, "http://127.0.0.1:8000/v1")
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _check_time_zone(value: str | None) -> str | None:
+    from zoho_tools.config import check_time_zone
+
+    try:
+        return None if value is None else check_time_zone(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -195,34 +242,60 @@ class ChatOptions:
     voice: bool
     caller_phone: str
     time_zone: str | None
+    model_timeout: float
 
 
 async def _main(options: ChatOptions) -> None:
-    from prompt_toolkit import PromptSession
-    from prompt_toolkit.history import FileHistory
+    import sys
+
     from rich.console import Console
 
     console = Console(highlight=False)
     agent, live, backend = _build(console, options)
-    console.print(
-        f"[bold]zoho-tools chat[/] · {backend.description} · "
-        + (f"model {options.model}" if live else "[yellow]direct mode[/] (no model)")
-        + " · /help for commands"
-    )
-    session = ChatSession(agent, console, live=live)
-    prompt: PromptSession[str] = PromptSession(history=FileHistory(str(_history_file())))
     try:
-        while True:
-            try:
-                line = await prompt.prompt_async("you> ")
-            except KeyboardInterrupt:
-                continue
-            except EOFError:
-                break
+        console.print(
+            f"[bold]zoho-tools chat[/] · {backend.description} · "
+            + (f"model {options.model}" if live else "[yellow]direct mode[/] (no model)")
+            + " · /help for commands"
+        )
+        session = ChatSession(agent, console, live=live)
+        lines = _terminal_lines() if sys.stdin.isatty() else _piped_lines()
+        async for line in lines:
             if not await session.handle(line):
                 break
     finally:
         await backend.aclose()
+
+
+async def _terminal_lines() -> AsyncIterator[str]:
+    """Lines typed at the terminal, with line editing and history."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import FileHistory
+
+    prompt: PromptSession[str] = PromptSession(history=FileHistory(str(_history_file())))
+    while True:
+        try:
+            yield await prompt.prompt_async("you> ")
+        except KeyboardInterrupt:
+            continue
+        except EOFError:
+            return
+
+
+async def _piped_lines() -> AsyncIterator[str]:
+    """Lines from a pipe or a file, read plainly: no prompt, no echo, no terminal codes."""
+    import sys
+
+    while line := await asyncio.to_thread(sys.stdin.readline):
+        yield line.rstrip("\r\n")
+
+
+def _notice() -> Callable[[str], None]:
+    """Notices go to stderr: stdout carries only the conversation."""
+    from rich.console import Console
+
+    errors = Console(stderr=True, highlight=False)
+    return lambda text: errors.print(f"[yellow]{text}[/]")
 
 
 def _history_file() -> Path:
@@ -237,7 +310,6 @@ def _build(console: Console, options: ChatOptions) -> tuple[Agent, bool, Any]:
     from zoho_tools.agent.llm import ScriptedLLM
     from zoho_tools.agent.loop import Agent
     from zoho_tools.agent.prompts import system_prompt
-    from zoho_tools.auth import NotConnected
     from zoho_tools.catalog import CATALOG
     from zoho_tools.cli.transcript import Transcript
     from zoho_tools.config import load_settings
@@ -247,18 +319,21 @@ def _build(console: Console, options: ChatOptions) -> tuple[Agent, bool, Any]:
     from zoho_tools.normalize import Locale
     from zoho_tools.orchestrator import Conversation
 
+    settings = load_settings()
+    catalog = CATALOG
+    if options.custom_file:
+        try:
+            catalog = CATALOG.with_actions(load_custom_actions(options.custom_file))
+        except CustomActionError:
+            raise
+        except ValueError as exc:  # a custom action named like a built-in one
+            raise CustomActionError(f"{options.custom_file}: {exc}") from None
+    spec = load_employee(options.employee_file) if options.employee_file else EmployeeSpec()
     try:
-        settings = load_settings()
-        catalog = (
-            CATALOG.with_actions(load_custom_actions(options.custom_file))
-            if options.custom_file
-            else CATALOG
-        )
-        spec = load_employee(options.employee_file) if options.employee_file else EmployeeSpec()
         employee = spec.build(catalog)
-        backend = open_backend(settings, use_org=options.org, notice=console.print)
-    except (CustomActionError, EmployeeError, NotConnected, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
+    except EmployeeError as exc:
+        raise EmployeeError(f"{options.employee_file}: {exc}") from None
+    backend = open_backend(settings, use_org=options.org, notice=_notice())
     variables = {"caller_phone": options.caller_phone, "call_id": "chat", **backend.variables}
     conversation = Conversation(
         catalog=catalog,
@@ -277,7 +352,10 @@ def _build(console: Console, options: ChatOptions) -> tuple[Agent, bool, Any]:
         from zoho_tools.agent.openai_llm import OpenAIChatLLM
 
         client = AsyncOpenAI(
-            base_url=options.base_url, api_key=os.environ.get("OPENAI_API_KEY") or "none"
+            base_url=options.base_url,
+            api_key=os.environ.get("OPENAI_API_KEY") or "none",
+            # The SDK's default waits 10 minutes: a caller's turn must fail sooner than that.
+            timeout=options.model_timeout,
         )
         llm = OpenAIChatLLM(client, options.model)
     else:

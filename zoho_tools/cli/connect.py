@@ -158,26 +158,70 @@ def _warn_missing_scopes(token: TokenSet) -> None:
 
 @click.command()
 def status() -> None:
-    """Show the connected Zoho CRM account (exit 0), or that there is none (exit 1)."""
-    from zoho_tools.auth.store import FileTokenStore, TokenStoreError
+    """Show the connected Zoho CRM account (exit 0), or that there is none (exit 1).
+
+    An access token that has expired is refreshed on the spot, so that a refresh token Zoho
+    has revoked shows as "Not connected" rather than as a connection that will fail later.
+    """
+    from zoho_tools.auth.store import FileTokenStore
 
     settings = _settings()
-    try:
-        token = FileTokenStore(settings.token_store).load()
-    except TokenStoreError as exc:
-        raise click.ClickException(str(exc)) from None
+    store = FileTokenStore(settings.token_store)
+    token = store.load()
     if token is None:
         click.echo("Not connected to Zoho CRM. Run `zoho-tools connect`.")
         click.echo(f"  Tokens would be stored in: {settings.token_store}")
         raise SystemExit(1)
     refreshable = settings.can_refresh(token)
-    if not refreshable and token.expires_within(0, time.time()):
-        click.echo("Not connected: the access token has expired and cannot be refreshed.")
-        click.echo("  Run `zoho-tools connect`.")
-        _describe(token, settings.token_store, refreshable)
-        raise SystemExit(1)
+    if token.expires_within(0, time.time()):
+        if not refreshable:
+            click.echo("Not connected: the access token has expired and cannot be refreshed.")
+            click.echo("  Run `zoho-tools connect`.")
+            _describe(token, settings.token_store, refreshable)
+            raise SystemExit(1)
+        token = _refresh_or_exit(settings, token)
     click.echo("Connected to Zoho CRM.")
     _describe(token, settings.token_store, refreshable)
+
+
+def _refresh_or_exit(settings: Settings, token: TokenSet) -> TokenSet:
+    """``token`` refreshed (and stored), or a "Not connected" report and exit status 1."""
+    import asyncio
+
+    import httpx
+
+    from zoho_tools.auth.errors import InvalidClient, InvalidGrant, OAuthError
+    from zoho_tools.auth.oauth import OAuthClient
+    from zoho_tools.auth.store import FileTokenStore
+
+    store = FileTokenStore(settings.token_store)
+    client_id, secret = settings.client_credentials() or ("", "")
+
+    async def refresh() -> TokenSet:
+        async with _http(settings) as http:
+            oauth = OAuthClient(client_id, secret, accounts_server=token.accounts_server, http=http)
+            with store.locked():
+                current = store.load() or token
+                if not current.expires_within(0, time.time()):
+                    return current  # another process refreshed it meanwhile
+                fresh = await oauth.refresh(current)
+                store.save(fresh)
+                return fresh
+
+    try:
+        return asyncio.run(refresh())
+    except (InvalidGrant, InvalidClient) as exc:
+        click.echo(f"Not connected: {exc}")
+        click.echo("  Run `zoho-tools connect`.")
+    except (OAuthError, httpx.HTTPError) as exc:
+        reason = (
+            str(exc)
+            if isinstance(exc, OAuthError)
+            else f"cannot reach {token.accounts_server} ({type(exc).__name__})"
+        )
+        click.echo(f"Cannot tell whether the connection works: {reason}")
+    _describe(token, settings.token_store, refreshable=True)
+    raise SystemExit(1)
 
 
 @click.command()
@@ -207,18 +251,9 @@ def disconnect() -> None:
 
 
 def _settings(**overrides: object) -> Settings:
-    from pydantic import ValidationError
-
     from zoho_tools.config import load_settings
 
-    try:
-        return load_settings(**overrides)
-    except ValidationError as exc:
-        # Errors only, without pydantic's echo of the input values (one could be a secret).
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_input=False)
-        )
-        raise click.ClickException(f"invalid configuration: {problems}") from None
+    return load_settings(**overrides)
 
 
 def _http(settings: Settings) -> httpx.AsyncClient:
@@ -228,14 +263,10 @@ def _http(settings: Settings) -> httpx.AsyncClient:
 
 
 def _run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run ``coro``; its OAuth errors reach the user as one line (``cli.errors``)."""
     import asyncio
 
-    from zoho_tools.auth.errors import OAuthError
-
-    try:
-        return asyncio.run(coro)
-    except OAuthError as exc:
-        raise click.ClickException(str(exc)) from None
+    return asyncio.run(coro)
 
 
 def _describe(token: TokenSet, where: Path, refreshable: bool) -> None:

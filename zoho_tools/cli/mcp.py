@@ -11,11 +11,14 @@ import contextlib
 import logging
 import secrets
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import click
 
 if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
     from zoho_tools.config import Settings
     from zoho_tools.server.service import ToolService
 
@@ -142,27 +145,41 @@ def _serve_http(
 ) -> None:
     import uvicorn
 
-    from zoho_tools.server.mcp import create_mcp_app, is_loopback
+    from zoho_tools.server.mcp import is_loopback
 
-    token = settings.mcp_token.get_secret_value() if settings.mcp_token else None
-    if token is None and not is_loopback(host):
+    if settings.mcp_token is None and not is_loopback(host):
         raise click.ClickException(
             f"--host {host} serves beyond this machine, so set ZOHO_TOOLS_MCP_TOKEN to a secret "
             "the clients send as a bearer token, or keep --host 127.0.0.1"
         )
+    app = build_mcp_app(service, settings, extra_hosts=allowed_hosts, json_response=json_response)
+    _check_listen(host, port)
+    click.echo(f"MCP endpoint: http://{host}:{port}/mcp", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def build_mcp_app(
+    service: ToolService,
+    settings: Settings,
+    *,
+    extra_hosts: Sequence[str] = (),
+    json_response: bool = False,
+) -> Starlette:
+    """The MCP HTTP app the settings describe (token, allowed hosts, state keys), for
+    ``mcp --http`` and for ``serve``'s ``/mcp``; a bad setting is one line naming it."""
+    from zoho_tools.server.mcp import create_mcp_app
+
+    token = settings.mcp_token.get_secret_value() if settings.mcp_token else None
     try:
-        app = create_mcp_app(
+        return create_mcp_app(
             service,
-            allowed_hosts=[*settings.allowed_hosts(), *allowed_hosts],
+            allowed_hosts=[*settings.allowed_hosts(), *extra_hosts],
             bearer_token=token,
             state_keys=_state_keys(settings),
             json_response=json_response,
         )
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
-    _check_listen(host, port)
-    click.echo(f"MCP endpoint: http://{host}:{port}/mcp", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 def _check_listen(host: str, port: int) -> None:

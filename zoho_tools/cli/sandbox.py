@@ -10,6 +10,7 @@ from types import FrameType
 import click
 
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
+_WILDCARD = ("0.0.0.0", "::", "")
 
 
 @click.group()
@@ -46,7 +47,13 @@ def sandbox() -> None:
     metavar="SECONDS",
     help="Lifetime of access tokens; lower it to exercise token refresh.",
 )
-def serve(host: str, port: int, data: Path | None, token_ttl: int) -> None:
+@click.option(
+    "--self-client-code",
+    is_flag=True,
+    help="Also print a Self Client grant code (one use, valid 120 s) and the "
+    "`zoho-tools connect --self-client` command that exchanges it.",
+)
+def serve(host: str, port: int, data: Path | None, token_ttl: int, self_client_code: bool) -> None:
     """Serve a Zoho CRM org (API v7 and v8) and its OAuth server over HTTP.
 
     The org is seeded with demo data (Zylker Inc.: John Smith of Acme Corp, deals, products,
@@ -61,10 +68,14 @@ def serve(host: str, port: int, data: Path | None, token_ttl: int) -> None:
         "http://127.0.0.1:8790/crm/v7/Contacts/search?word=John"
     """
     from zoho_tools.sandbox import Sandbox
+    from zoho_tools.sandbox.store import StoreError
 
     if host not in _LOOPBACK:
         click.secho(f"warning: listening on {host}, not loopback", fg="yellow", err=True)
-    sb = Sandbox(path=data, seed="demo", token_ttl=token_ttl)
+    try:
+        sb = Sandbox(path=data, seed="demo", token_ttl=token_ttl)
+    except StoreError as exc:
+        raise click.BadParameter(str(exc), param_hint="--data") from None
     try:
         server = sb.serve(host, port)
     except OSError as error:
@@ -76,6 +87,14 @@ def serve(host: str, port: int, data: Path | None, token_ttl: int) -> None:
         sb.base_url = server.url
         token = sb.issue_token()
         _print_banner(server.url, data, token)
+        if host in _WILDCARD:
+            click.echo(
+                f"Listening on every interface: from another machine, use this machine's "
+                f"address instead of 127.0.0.1 (http://<address>:{server.port})."
+            )
+        if self_client_code:
+            _print_self_client(server.url, sb.self_client_code())
+        click.echo("Press Ctrl-C to stop.")
         _stop_on_signals()
         try:
             while True:
@@ -145,4 +164,15 @@ def _print_banner(url: str, data: Path | None, token: dict[str, object]) -> None
         f'"{url}/crm/v7/Contacts/search?word=John"'
     )
     click.echo("")
-    click.echo("Press Ctrl-C to stop.", nl=True)
+
+
+def _print_self_client(url: str, code: str) -> None:
+    from zoho_tools.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+
+    click.echo(f"Self Client grant code (one use, valid 120 s): {code}")
+    click.echo("  Exchange it as you would one from Zoho's API console:")
+    click.echo(
+        f"  zoho-tools connect --self-client --code {code} --accounts-url {url} "
+        f"--client-id {DEMO_CLIENT_ID} --client-secret {DEMO_CLIENT_SECRET}"
+    )
+    click.echo("")

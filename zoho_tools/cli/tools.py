@@ -163,6 +163,14 @@ def export_tools(
 
     names = [n.strip() for n in actions.split(",") if n.strip()] if actions is not None else None
     catalog = _select(custom_file, names=names, categories=categories or None, read_only=read_only)
+    if not catalog:
+        given = [f"--actions {actions}"] if actions is not None else []
+        given += [f"--category {c}" for c in categories]
+        given += ["--read-only"] if read_only else []
+        raise click.UsageError(
+            f"no action matches {' '.join(given)}; `zoho-tools tools list` shows each "
+            "action's category and access (R: read-only)"
+        )
     if org:
         catalog = _for_org(catalog)
     exported = export(catalog, format_name)

@@ -26,7 +26,7 @@ from zoho_tools.sandbox.records import (
 )
 from zoho_tools.sandbox.render import render_record
 from zoho_tools.sandbox.reply import NO_CONTENT, Reply, json_reply
-from zoho_tools.sandbox.search import search_predicate
+from zoho_tools.sandbox.search import search_records
 
 _DISCRETE_LIMIT = ApiError(
     400,
@@ -167,8 +167,7 @@ def count(call: Call) -> Reply:
 
 
 def _matching(call: Call) -> list[Record]:
-    predicate = search_predicate(call.org, call.mod, call.params)
-    return [r for r in call.org.records(call.mod.api_name).values() if predicate(r)]
+    return search_records(call.org, call.mod, call.params)
 
 
 def _known_fields(call: Call, names: list[str] | None) -> list[str] | None:

@@ -45,7 +45,7 @@ class Call:
         if not self.content.strip():
             return None
         try:
-            return json.loads(self.content)
+            return load_json(self.content)
         except (ValueError, UnicodeDecodeError):
             # [UNVERIFIED] wording; Zoho's code for a malformed body is INVALID_DATA.
             raise ApiError(400, "INVALID_DATA", "JSON is not well formed", {}) from None
@@ -94,3 +94,30 @@ class Call:
                 {"api_name": "data", "json_path": "$.data", "limit": MAX_RECORDS_PER_CALL},
             )
         return data
+
+
+#: Deepest nesting of arrays and objects a request body may have. Zoho's bodies are a few
+#: levels deep; the limit keeps a hostile body from exhausting the recursion of the code that
+#: walks it.
+MAX_JSON_DEPTH = 32
+
+
+def load_json(content: bytes | str) -> Any:
+    """``json.loads``, raising :class:`ValueError` for a body nested deeper than
+    :data:`MAX_JSON_DEPTH` (or so deep that the parser itself gives up)."""
+    try:
+        value = json.loads(content)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+    # Iterative on purpose: recursion is what a deep body attacks.
+    level: list[Any] = [value]
+    for _ in range(MAX_JSON_DEPTH + 1):
+        level = [
+            child
+            for item in level
+            if isinstance(item, (dict, list))
+            for child in (item.values() if isinstance(item, dict) else item)
+        ]
+        if not level:
+            return value
+    raise ValueError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")

@@ -14,7 +14,6 @@ Each request runs in a store transaction: an unexpected error rolls it back and 
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
@@ -381,8 +380,10 @@ class Sandbox:
 def _json_or_none(content: bytes) -> Any:
     if not content.strip():
         return None
+    from zoho_tools.sandbox.call import load_json
+
     try:
-        return json.loads(content)
+        return load_json(content)
     except (ValueError, UnicodeDecodeError):
         return None
 

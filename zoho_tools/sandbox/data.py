@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+from zoho_tools.sandbox.index import SearchIndex
 from zoho_tools.sandbox.metadata import MODULES, NONE_VALUE, PICKLIST, Module, zoho_id
 from zoho_tools.sandbox.store import Collection, Store
 from zoho_tools.sandbox.timefmt import utc_now
@@ -29,6 +30,7 @@ class OrgData:
     def __init__(self, store: Store, clock: Callable[[], float]) -> None:
         self.store = store
         self.clock = clock
+        self._indexes: dict[str, SearchIndex] = {}
         self._customised: dict[tuple[str, str], Module] = {}
 
     # --- the org's own picklists -----------------------------------------------------------
@@ -77,6 +79,14 @@ class OrgData:
     def records(self, module: str) -> Collection:
         """Live records of ``module`` by id, in creation order."""
         return self.store.collection(f"records.{module}")
+
+    def search_index(self, module: Module) -> SearchIndex:
+        """The phone, email and word index of ``module``'s records (kept up to date)."""
+        index = self._indexes.get(module.api_name)
+        if index is None:
+            records = self.records(module.api_name)
+            index = self._indexes[module.api_name] = SearchIndex(module, records)
+        return index
 
     def get(self, module: str, record_id: str) -> Record | None:
         record: Record | None = self.records(module).get(record_id)

@@ -52,6 +52,9 @@ Predicate = Callable[[Record], bool]
 
 MAX_CONDITIONS = 10
 MAX_IN_VALUES = 100
+#: Deepest nesting of parentheses in criteria: far beyond what 10 conditions need, and far
+#: below what would exhaust the parser's recursion.
+MAX_NESTING = 32
 
 _ORDERED = (
     "equals",
@@ -125,6 +128,7 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
         self.pos = 0
+        self.depth = 0
 
     def parse(self) -> Node:
         self._skip_spaces()
@@ -161,9 +165,13 @@ class _Parser:
 
     def _term(self) -> Node:
         self._expect("(")
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise invalid_query(f"parentheses nested deeper than {MAX_NESTING} levels")
         self._skip_spaces()
         node = self._expr() if self._peek() == "(" else self._condition(closing=True)
         self._expect(")")
+        self.depth -= 1
         return node
 
     def _condition(self, *, closing: bool) -> Condition:
@@ -387,44 +395,45 @@ def _fields_of(module: Module, *types: str) -> list[str]:
 
 
 def _email_predicate(module: Module, email: str) -> Predicate:
-    if not is_email(email.strip()):
-        raise invalid_param("email")
     wanted, names = email.strip().casefold(), _fields_of(module, metadata.EMAIL)
     return lambda r: any(str(r.get(n) or "").casefold() == wanted for n in names)
 
 
 def _phone_predicate(module: Module, phone: str) -> Predicate:
-    if not phone_digits(phone):
-        raise invalid_param("phone")
     names = _fields_of(module, metadata.PHONE)
     return lambda r: any(r.get(n) and phones_match(phone, r[n]) for n in names)
 
 
-def _word_predicate(module: Module, word: str) -> Predicate:
+def _words(word: str) -> list[str]:
     if sum(ch.isalnum() for ch in word) < 2:
         raise invalid_param(
             "word",
             "The search value contains special characters "
             "or does not contain at least two characters",
         )
-    tokens = word.casefold().split()
-    names = _fields_of(module, *metadata.TEXT_LIKE)
-
-    def match(record: Record) -> bool:
-        texts = [str(record[n]).casefold() for n in names if record.get(n) is not None]
-        return all(any(token in text for text in texts) for token in tokens)
-
-    return match
+    return word.casefold().split()
 
 
-def search_predicate(org: OrgData, module: Module, params: Mapping[str, str]) -> Predicate:
-    """The filter a search request asks for (raises Zoho's errors for bad parameters)."""
+def search_records(org: OrgData, module: Module, params: Mapping[str, str]) -> list[Record]:
+    """The records a search request asks for, in creation order (raises Zoho's errors for bad
+    parameters). Phone, email and word searches go through the module's
+    :class:`~zoho_tools.sandbox.index.SearchIndex`; criteria are checked on every record."""
+    index = org.search_index(module)
     if "criteria" in params:
-        return compile_criteria(org, module, parse_criteria(params["criteria"]))
+        predicate = compile_criteria(org, module, parse_criteria(params["criteria"]))
+        return [r for r in org.records(module.api_name).values() if predicate(r)]
     if "email" in params:
-        return _email_predicate(module, params["email"])
+        email = params["email"]
+        if not is_email(email.strip()):
+            raise invalid_param("email")
+        return [r for r in index.by_email(email) if _email_predicate(module, email)(r)]
     if "phone" in params:
-        return _phone_predicate(module, params["phone"])
+        phone = params["phone"]
+        digits = phone_digits(phone)
+        if not digits:
+            raise invalid_param("phone")
+        matches = _phone_predicate(module, phone)
+        return [r for r in index.by_phone(digits) if matches(r)]
     if "word" in params:
-        return _word_predicate(module, params["word"])
+        return index.by_words(_words(params["word"]))
     raise ApiError(400, "EXPECTED_PARAM_MISSING", "mandatory param missing", {})

@@ -22,7 +22,7 @@ import os
 import sqlite3
 from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Protocol
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -35,6 +35,16 @@ CREATE TABLE IF NOT EXISTS documents (
 """
 
 
+class Observer(Protocol):
+    """Keeps something derived from a collection (a search index) in step with it."""
+
+    def changed(self, key: str, old: Any, new: Any) -> None:
+        """``key`` went from ``old`` to ``new`` (either is None when absent)."""
+
+    def reset(self) -> None:
+        """The whole collection was reloaded: forget everything derived from it."""
+
+
 class Collection(MutableMapping[str, Any]):
     """A write-through mapping of JSON documents (see the module docstring)."""
 
@@ -42,17 +52,32 @@ class Collection(MutableMapping[str, Any]):
         self._store = store
         self.name = name
         self._items = items
+        self._observers: list[Observer] = []
+
+    def observe(self, observer: Observer) -> None:
+        """Tell ``observer`` about every change from now on."""
+        self._observers.append(observer)
 
     def __getitem__(self, key: str) -> Any:
         return self._items[key]
 
     def __setitem__(self, key: str, value: Any) -> None:
         self._store._write(self.name, key, value)
+        old = self._items.get(key)
         self._items[key] = value
+        for observer in self._observers:
+            observer.changed(key, old, value)
 
     def __delitem__(self, key: str) -> None:
-        del self._items[key]
+        old = self._items.pop(key)
         self._store._delete(self.name, key)
+        for observer in self._observers:
+            observer.changed(key, old, None)
+
+    def _replace(self, items: dict[str, Any]) -> None:
+        self._items = items
+        for observer in self._observers:
+            observer.reset()
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._items)
@@ -64,21 +89,39 @@ class Collection(MutableMapping[str, Any]):
         return key in self._items
 
 
+class StoreError(ValueError):
+    """The store's file cannot be used (missing folder, not SQLite, unreadable); the message
+    names the file."""
+
+
 class Store:
-    """All sandbox state, in ``path`` (a SQLite file) or in memory when ``path`` is None."""
+    """All sandbox state, in ``path`` (a SQLite file) or in memory when ``path`` is None.
+
+    Raises:
+        StoreError: ``path`` cannot be opened or created as a SQLite store.
+    """
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = os.fspath(path) if path is not None else ":memory:"
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        if self.path != ":memory:":
-            # WAL + NORMAL: durable enough for a simulator, and a commit costs no fsync.
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(_SCHEMA)
-        self._depth = 0
-        self._dirty = False  # whether the open transaction wrote anything
-        self._collections: dict[str, Collection] = {}
-        self._load()
+        if self.path != ":memory:" and not os.path.isdir(os.path.dirname(self.path) or "."):
+            folder = os.path.dirname(self.path)
+            raise StoreError(f"{self.path}: the folder {folder} does not exist; create it first")
+        try:
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            if self.path != ":memory:":
+                # WAL + NORMAL: durable enough for a simulator, and a commit costs no fsync.
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(_SCHEMA)
+            self._depth = 0
+            self._dirty = False  # whether the open transaction wrote anything
+            self._collections: dict[str, Collection] = {}
+            self._load()
+        except (sqlite3.Error, ValueError) as exc:
+            raise StoreError(
+                f"{self.path}: cannot be used as sandbox data ({exc}); give a new file name "
+                "or a file an earlier `sandbox serve --data` wrote"
+            ) from None
 
     def collection(self, name: str) -> Collection:
         """The collection called ``name`` (created empty on first use)."""
@@ -129,7 +172,7 @@ class Store:
         for name, key, value in rows:
             loaded.setdefault(name, {})[key] = json.loads(value)
         for name, coll in self._collections.items():
-            coll._items = loaded.pop(name, {})
+            coll._replace(loaded.pop(name, {}))
         for name, items in loaded.items():
             self._collections[name] = Collection(self, name, items)
 

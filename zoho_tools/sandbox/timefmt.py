@@ -41,14 +41,22 @@ def parse_date(value: str) -> date | None:
         return None
 
 
+#: Moments the sandbox keeps: a day inside Python's range on each side, so that showing one
+#: in any time zone, or adding an appointment's duration, cannot overflow.
+_EARLIEST = datetime(1, 1, 2, tzinfo=UTC)
+_LATEST = datetime(9999, 12, 30, tzinfo=UTC)
+
+
 def parse_datetime(value: str) -> datetime | None:
-    """The aware datetime in ``value`` if it is in Zoho's format, else None."""
+    """The aware datetime in ``value`` if it is in Zoho's format and range, else None."""
     if not _DATETIME.fullmatch(value):
         return None
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        in_range = _EARLIEST <= moment <= _LATEST
+    except (ValueError, OverflowError):
         return None
+    return moment if in_range else None
 
 
 def to_storage(moment: datetime) -> str:

@@ -40,6 +40,9 @@ class ToolService:
     employee: Employee
     locale: Locale
     store: ConversationStore = field(default_factory=MemoryConversationStore)
+    #: Whether a call is logged in Zoho when the platform reports its end (the employee's
+    #: ``log_calls``).
+    log_calls: bool = False
 
     @property
     def tools(self) -> Catalog:
@@ -117,4 +120,5 @@ def load_service(
         employee=employee,
         locale=locale,
         store=store or MemoryConversationStore(),
+        log_calls=spec.log_calls,
     )
