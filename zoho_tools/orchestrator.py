@@ -483,7 +483,11 @@ def _named(
             continue
         text = " ".join(value.split())
         if len(text) > MAX_NAME_CHARS:
-            continue  # prepare names the problem
+            named.pop(param.name)
+            problems.append(
+                Problem(param.name, f"is {len(text):,} characters long; no name is that long")
+            )
+            continue
         found = conversation._names.get(name_key(names.module, text))
         if found is None:
             lookups.append(NameLookup(param.name, names.module, text))
