@@ -472,8 +472,10 @@ def _named(
     problems = []
     for param in template.params:
         names, value = param.names, values.get(param.name)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)  # a name may be a number ("7-Eleven" aside, "3M" is text anyway)
         if names is None or not isinstance(value, str) or is_blank(value):
-            continue
+            continue  # not a name, or nothing given: prepare checks it as it checks any value
         own = names.id_param == param.name
         if own and is_record_id(value.strip()):
             continue
