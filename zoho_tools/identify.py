@@ -174,9 +174,3 @@ def _brief(record: Mapping[str, Any], fields: Sequence[str]) -> dict[str, Any]:
 
 def _get(module: str, query: dict[str, str]) -> RenderedRequest:
     return RenderedRequest(method="GET", path=f"/{module}/search", query=query, json=None)
-
-
-#: The built-in actions that are a plan of requests rather than one, by name.
-PLANS: Mapping[str, Callable[[Send, ActionRequest], Awaitable[ActionResult]]] = {
-    "identify_caller": identify_caller,
-}
