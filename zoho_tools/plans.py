@@ -19,10 +19,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
-from functools import cache
 from typing import Protocol
 
-from zoho_tools.identify import MAX_ITEMS, identify_caller
+from zoho_tools.identify import MAX_ITEMS, identify_caller, plan_read
 from zoho_tools.rendering import ActionRequest, RenderedRequest
 from zoho_tools.results import ActionResult
 from zoho_tools.templates import ActionTemplate
@@ -46,22 +45,6 @@ _RELATED: Mapping[str, tuple[str, str, tuple[str, ...]]] = {
 }
 
 
-@cache
-def _read(action: str, module: str) -> ActionTemplate:
-    # The path is only a description here (each request carries its own): one per module.
-    return ActionTemplate(
-        name=action,
-        title="Related records",
-        description="",
-        category="lookups",
-        module=module,
-        method="GET",
-        path=f"/{module}",
-        read_only=True,
-        idempotent=True,
-    )
-
-
 async def contact_with_related(runner: Runner, request: ActionRequest) -> ActionResult:
     """``get_contact``: the record, then its notes, cases and deals (see the module docstring)."""
     template = request.template
@@ -79,7 +62,7 @@ async def contact_with_related(runner: Runner, request: ActionRequest) -> Action
             # The id is digits (checked as a record id): nothing in it needs escaping.
             query = {"criteria": f"({link}:equals:{contact_id})", "per_page": "50"}
         requests[key] = (
-            _read(template.name, module),
+            plan_read(template.name, module),
             RenderedRequest("GET", path, query, None),
         )
     answers = await asyncio.gather(*(runner.send(t, r) for t, r in requests.values()))
