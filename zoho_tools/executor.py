@@ -33,8 +33,8 @@ import httpx
 
 from zoho_tools import __version__
 from zoho_tools.auth.errors import AccountsUnavailable, OAuthError, RefreshThrottled
-from zoho_tools.identify import PLANS
 from zoho_tools.org import OrgMetadata
+from zoho_tools.plans import PLANS
 from zoho_tools.rendering import ActionRequest, RenderedRequest, UnsafeRequest, render_request
 from zoho_tools.results import (
     AUTH_THROTTLED,
@@ -44,6 +44,7 @@ from zoho_tools.results import (
     NOT_CONNECTED,
     OUTCOME_UNKNOWN,
     RATE_LIMITED,
+    RECORD_NOT_FOUND,
     SERVER_ERROR,
     UNSAFE_REQUEST,
     ActionResult,
@@ -137,7 +138,12 @@ class Executor:
         template = request.template
         plan = None if template.custom else PLANS.get(template.name)
         if plan is not None:
-            return await plan(self.send, request)
+            return await plan(self, request)
+        return await self.execute_one(request)
+
+    async def execute_one(self, request: ActionRequest) -> ActionResult:
+        """Render ``request`` and send it as one request, even for an action that is a plan."""
+        template = request.template
         try:
             rendered = render_request(template, request.arguments, request.scope)
         except MissingVariable as exc:
@@ -285,7 +291,8 @@ def _deleted_before(result: ActionResult, rendered: RenderedRequest) -> ActionRe
     Zoho answers a delete of a record that no longer exists with INVALID_DATA "record not
     deleted" (no field); after a lost answer that means done, not "no record has that id".
     """
-    if rendered.method != "DELETE" or result.code != "INVALID_DATA" or result.field is not None:
+    gone = result.code in ("INVALID_DATA", RECORD_NOT_FOUND)
+    if rendered.method != "DELETE" or not gone or result.field is not None:
         return result
     record_id = rendered.path.rsplit("/", 1)[-1]
     return replace(

@@ -44,16 +44,18 @@ _SHOWN = {
 
 
 @cache
-def _read(action: str, module: str) -> ActionTemplate:
-    # Reads under the action's own name, so results and errors say identify_caller.
+def plan_read(action: str, module: str) -> ActionTemplate:
+    """A read-only ``GET`` of ``module`` under ``action``'s name, for one request of a plan, so
+    its results and errors say ``action``. The path only describes it: each request of a plan
+    carries its own."""
     return ActionTemplate(
         name=action,
-        title="Identify caller",
+        title=action.replace("_", " ").capitalize(),
         description="",
-        category="contacts",
+        category="lookups",
         module=module,
         method="GET",
-        path=f"/{module}/search",
+        path=f"/{module}",
         read_only=True,
         idempotent=True,
     )
@@ -66,7 +68,7 @@ async def identify_caller(send: Send, request: ActionRequest) -> ActionResult:
     phone = str(request.arguments["phone"])
     found = await asyncio.gather(
         *(
-            send(_read(action, module), _get(module, {"phone": phone, "per_page": "10"}))
+            send(plan_read(action, module), _get(module, {"phone": phone, "per_page": "10"}))
             for module in PEOPLE
         )
     )
@@ -141,7 +143,7 @@ async def _open_items(
     answers = await asyncio.gather(
         *(
             send(
-                _read(action, _SHOWN[key][0]),
+                plan_read(action, _SHOWN[key][0]),
                 _get(_SHOWN[key][0], {"criteria": criteria[key], "per_page": "50"}),
             )
             for key in keys
@@ -174,9 +176,3 @@ def _brief(record: Mapping[str, Any], fields: Sequence[str]) -> dict[str, Any]:
 
 def _get(module: str, query: dict[str, str]) -> RenderedRequest:
     return RenderedRequest(method="GET", path=f"/{module}/search", query=query, json=None)
-
-
-#: The built-in actions that are a plan of requests rather than one, by name.
-PLANS: Mapping[str, Callable[[Send, ActionRequest], Awaitable[ActionResult]]] = {
-    "identify_caller": identify_caller,
-}

@@ -548,8 +548,10 @@ def _named(
     problems = []
     for param in template.params:
         names, value = param.names, values.get(param.name)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)  # a name may be a number ("7-Eleven" aside, "3M" is text anyway)
         if names is None or not isinstance(value, str) or is_blank(value):
-            continue
+            continue  # not a name, or nothing given: prepare checks it as it checks any value
         own = names.id_param == param.name
         if own and is_record_id(value.strip()):
             continue
@@ -559,7 +561,11 @@ def _named(
             continue
         text = " ".join(value.split())
         if len(text) > MAX_NAME_CHARS:
-            continue  # prepare names the problem
+            named.pop(param.name)
+            problems.append(
+                Problem(param.name, f"is {len(text):,} characters long; no name is that long")
+            )
+            continue
         found = conversation._names.get(name_key(names.module, text))
         if found is None:
             lookups.append(NameLookup(param.name, names.module, text))

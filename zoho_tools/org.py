@@ -35,6 +35,8 @@ logger = logging.getLogger("zoho_tools.org")
 
 #: How long an org's metadata is trusted before it is read again (an admin's change shows then).
 DEFAULT_TTL = 600.0
+#: How long a module whose metadata could not be read keeps the catalog's declaration.
+FAILURE_TTL = 30.0
 #: Zoho's empty choice of an optional picklist: not a value to offer.
 NONE_PICKLIST_VALUE = "-None-"
 #: What a tailored action prefixes a Zoho field's body path with.
@@ -122,6 +124,7 @@ class OrgMetadata:
         self._send = send
         self._ttl = ttl
         self._clock = clock
+        #: Per module: until when it is trusted (by ``clock``), and what was read.
         self._modules: dict[str, tuple[float, ModuleMetadata | None]] = {}
         self._reading: dict[str, asyncio.Task[ModuleMetadata | None]] = {}
         self._tailored: dict[tuple[str, int], tuple[ModuleMetadata, ActionTemplate]] = {}
@@ -129,7 +132,7 @@ class OrgMetadata:
     async def module(self, module: str, *, refresh: bool = False) -> ModuleMetadata | None:
         """The metadata of ``module`` (None if Zoho would not give it: keep the catalog's)."""
         cached = self._modules.get(module)
-        if cached is not None and not refresh and self._clock() - cached[0] < self._ttl:
+        if cached is not None and not refresh and self._clock() < cached[0]:
             return cached[1]
         task = self._reading.get(module)
         if task is None:
@@ -178,7 +181,9 @@ class OrgMetadata:
         else:
             # Without layouts (an org that hides them, a missing scope) fields still say a lot.
             found = parse(module, fields.records, layouts.records if layouts.ok else None)
-        self._modules[module] = (self._clock(), found)
+        # A failure (Zoho busy, a missing scope) is tried again sooner than a success expires.
+        keep = self._ttl if found is not None else min(self._ttl, FAILURE_TTL)
+        self._modules[module] = (self._clock() + keep, found)
         return found
 
 

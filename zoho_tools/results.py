@@ -31,6 +31,9 @@ NOT_CONNECTED = "NOT_CONNECTED"
 AUTH_THROTTLED = "TOKEN_REFRESH_THROTTLED"
 MISSING_VARIABLE = "MISSING_VARIABLE"
 UNSAFE_REQUEST = "UNSAFE_REQUEST"
+#: No record has the id an action was given: a direct lookup's 204, or a write Zoho refused
+#: because "the id given seems to be invalid" (Zoho's INVALID_DATA about the record itself).
+RECORD_NOT_FOUND = "RECORD_NOT_FOUND"
 
 #: How many records a result shows the model; the count says how many there were.
 DEFAULT_MAX_RECORDS = 5
@@ -234,11 +237,13 @@ def _is_write_result(item: Any) -> bool:
 
 def _empty(template: ActionTemplate, base: ActionResult) -> ActionResult:
     if _is_lookup(template):
+        # Not an empty answer: the model asked for a record by an id that names none.
         return replace(
             base,
-            status="empty",
+            status="error",
+            code=RECORD_NOT_FOUND,
             message="No record with that id.",
-            hint=_HINTS["RECORD_NOT_FOUND"],
+            hint=_HINTS[RECORD_NOT_FOUND],
         )
     return replace(
         base,
@@ -261,6 +266,8 @@ def _write_result(
         return replace(base, message=message, data=data, records=details)
     field = _param_for(template, details.get("api_name") if isinstance(details, Mapping) else None)
     hint = _hint_for_record_error(code, field, message, details)
+    if hint == _HINTS[RECORD_NOT_FOUND] and field is None:
+        code = RECORD_NOT_FOUND  # Zoho says INVALID_DATA; the record's id is what is wrong
     data = None
     if code == "DUPLICATE_DATA" and isinstance(details, Mapping):
         duplicate = details.get("duplicate_record") or details
@@ -336,9 +343,11 @@ def _records(
     info: Mapping[str, Any],
     max_records: int,
 ) -> ActionResult:
-    shown = [_trim_record(template, record) for record in records[:max_records]]
-    more = bool(info.get("more_records")) or len(records) > max_records
     single = _is_lookup(template) and len(records) == 1
+    # A record asked for by id is shown whole (bounded); lists show the fields worth showing.
+    trim = _full_record if single else _trim_record
+    shown = [trim(template, record) for record in records[:max_records]]
+    more = bool(info.get("more_records")) or len(records) > max_records
     return replace(
         base,
         data=shown[0] if single else shown,
@@ -354,6 +363,49 @@ def _trim_record(template: ActionTemplate, record: Any) -> Any:
         return record
     keep = ("id", *template.fields)
     return {key: record[key] for key in keep if record.get(key) not in (None, "", [])}
+
+
+#: The most fields a record asked for by id shows (a real org's record has a hundred or more).
+MAX_RECORD_FIELDS = 40
+#: The most items of a list field (tags, participants, line items) such a record shows.
+MAX_LIST_ITEMS = 5
+# Bookkeeping fields of every record: no help on the phone.
+_NOISE = frozenset({"Created_By", "Modified_By", "Created_Time", "Last_Activity_Time",
+                    "Record_Image", "Layout", "Locked__s", "Unsubscribed_Mode",
+                    "Unsubscribed_Time", "Change_Log_Time__s"})  # fmt: skip
+
+
+def _full_record(template: ActionTemplate, record: Any) -> Any:
+    """Every field of ``record`` that has a value, lookups as their name and id, lists cut to
+    :data:`MAX_LIST_ITEMS`, at most :data:`MAX_RECORD_FIELDS` fields (``more_fields`` counts the
+    rest); Zoho's ``$``-prefixed internals and bookkeeping fields are left out."""
+    if not isinstance(record, Mapping):
+        return record
+    shown: dict[str, Any] = {}
+    left = 0
+    for key, value in record.items():
+        if not isinstance(key, str) or key.startswith("$") or key in _NOISE:
+            continue
+        value = _brief_value(value)
+        if value in (None, "", [], {}):
+            continue
+        if len(shown) >= MAX_RECORD_FIELDS:
+            left += 1
+            continue
+        shown[key] = value
+    if left:
+        shown["more_fields"] = left
+    return shown
+
+
+def _brief_value(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        if "name" in value or "id" in value:  # a lookup or a user
+            return {k: value[k] for k in ("name", "id") if value.get(k) not in (None, "")}
+        return {k: v for k, v in list(value.items())[:MAX_LIST_ITEMS] if not str(k).startswith("$")}
+    if isinstance(value, list):
+        return [_brief_value(item) for item in value[:MAX_LIST_ITEMS]]
+    return value
 
 
 def _param_for(template: ActionTemplate, api_name: Any) -> str | None:

@@ -282,3 +282,36 @@ def test_invalid_configuration_is_reported_without_values(
     assert "invalid configuration (" in result.output
     assert "request_timeout: Input should be a valid number" in result.output
     assert "soon-SECRET" not in result.output
+
+
+def test_a_self_client_with_too_few_scopes_is_told_what_is_missing(
+    home: Served, tokens: Path
+) -> None:
+    code = home.sb.self_client_code(scopes="ZohoCRM.modules.ALL,ZohoCRM.settings.ALL")
+    result = invoke(
+        "connect", "--self-client", "--code", code, "--client-id", ID, "--client-secret", SECRET,
+        "--accounts-url", home.url,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "these scopes were not granted" in result.output
+    assert (
+        "ZohoSearch.securesearch.READ (needed by identify_caller, search_contact" in result.output
+    )
+    assert "ZohoCRM.users.READ (needed by list_users, get_user)" in result.output
+    assert (
+        "Reconnect with the scopes: ZohoCRM.modules.ALL,ZohoCRM.settings.ALL,ZohoCRM.users.READ,"
+        "ZohoSearch.securesearch.READ" in result.output
+    )
+
+
+def test_a_self_client_with_every_scope_needed_gets_no_warning(home: Served, tokens: Path) -> None:
+    code = home.sb.self_client_code(
+        scopes="ZohoCRM.modules.ALL,ZohoCRM.settings.ALL,ZohoCRM.users.READ,"
+        "ZohoSearch.securesearch.READ"
+    )
+    result = invoke(
+        "connect", "--self-client", "--code", code, "--client-id", ID, "--client-secret", SECRET,
+        "--accounts-url", home.url,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "not granted" not in result.output

@@ -213,7 +213,7 @@ async def test_body_sent_is_the_rendered_template(executor: Executor) -> None:
 async def test_get_by_id_204_means_no_such_record(executor: Executor) -> None:
     respx.get(f"{API}/crm/v7/Contacts/123").mock(return_value=httpx.Response(204))
     result = await executor.execute(ActionRequest(GET, {"id": "123"}))
-    assert result.status == "empty"
+    assert (result.status, result.code) == ("error", "RECORD_NOT_FOUND")
     assert "Search for the record first" in (result.hint or "")
 
 

@@ -105,6 +105,7 @@ def test_invalid_lookup_maps_to_its_parameter() -> None:
 def test_bad_id_says_search_first() -> None:
     result = read(400, record_error("INVALID_DATA", "the id given seems to be invalid", id="1"))
     assert "Search for the record first" in (result.hint or "")
+    assert (result.code, result.message) == ("RECORD_NOT_FOUND", "the id given seems to be invalid")
 
 
 def test_duplicate_points_at_the_existing_record() -> None:
@@ -178,3 +179,31 @@ def test_to_model_is_compact() -> None:
         "hint": "Ask the caller for deal_name, then repeat the call with it.",
     }
     assert "request" not in reply_for(None, result).text
+
+
+def test_a_record_by_id_is_shown_whole_but_bounded() -> None:
+    from zoho_tools.catalog import CATALOG
+    from zoho_tools.results import MAX_LIST_ITEMS, MAX_RECORD_FIELDS
+
+    template = CATALOG["get_deal"]
+    request = render_request(template, {"id": "1"})
+    record = {f"Custom_{n}": n for n in range(MAX_RECORD_FIELDS + 10)}
+    record.update(
+        id="1",
+        Empty="",
+        Nothing=None,
+        Created_By={"name": "A", "id": "2", "email": "a@x"},
+        Account_Name={"name": "Acme", "id": "3", "email": "x"},
+        Tag=[{"name": f"t{n}", "id": str(n), "color_code": "#fff"} for n in range(9)],
+        **{"$approval": {"approve": True}},
+    )
+    result = from_response(template, request, 200, {"data": [record]})
+    shown = result.data
+    assert len(shown) == MAX_RECORD_FIELDS + 1 and shown["more_fields"] > 10
+    assert "Empty" not in shown and "Nothing" not in shown and "Created_By" not in shown
+    assert "$approval" not in shown
+    assert result.records == record  # chaining sees everything
+    small = from_response(template, request, 200, {"data": [{k: record[k] for k in (
+        "id", "Account_Name", "Tag")}]}).data  # fmt: skip
+    assert small["Account_Name"] == {"name": "Acme", "id": "3"}
+    assert small["Tag"] == [{"name": f"t{n}", "id": str(n)} for n in range(MAX_LIST_ITEMS)]

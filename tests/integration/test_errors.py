@@ -55,9 +55,9 @@ async def test_a_lookup_to_a_missing_record_says_search_first(agent: Agent) -> N
 @pytest.mark.parametrize(
     ("action", "arguments", "status", "code"),
     [
-        ("get_contact", {}, "empty", None),
-        ("update_contact", {"email": "x@example.com"}, "error", "INVALID_DATA"),
-        ("delete_contact", {}, "error", "INVALID_DATA"),
+        ("get_contact", {}, "error", "RECORD_NOT_FOUND"),
+        ("update_contact", {"email": "x@example.com"}, "error", "RECORD_NOT_FOUND"),
+        ("delete_contact", {}, "error", "RECORD_NOT_FOUND"),
     ],
 )
 async def test_an_id_that_is_no_record_says_search_first(
@@ -192,11 +192,12 @@ async def test_a_token_refused_even_after_a_refresh_says_reconnect(
     assert len(sb.log.matching("POST", "/oauth/v2/token")) == 1
 
 
-async def test_204_is_empty_for_a_search_and_for_a_record_by_id(agent: Agent) -> None:
+async def test_204_is_empty_for_a_search_and_record_not_found_by_id(agent: Agent) -> None:
     search = await agent.run("search_contact", {"query": "Zebediah Quux"})
     assert (search.status, search.count, search.http_status) == ("empty", 0, 204)
     assert "Ask the caller to spell it" in (search.hint or "")
     by_id = await agent.run("get_contact", {"id": MISSING_ID})
-    assert (by_id.status, by_id.http_status) == ("empty", 204)
+    assert (by_id.status, by_id.code, by_id.http_status) == ("error", "RECORD_NOT_FOUND", 204)
     assert by_id.message == "No record with that id."
+    assert by_id.hint == "No record has that id. Search for the record first and use its id."
     assert [e.status for e in agent.requests("GET")] == [204, 204]

@@ -219,3 +219,20 @@ async def test_a_name_too_short_to_search_matches_nothing(sandbox: Sandbox) -> N
     )
     assert shown["status"] == "rejected"
     assert not sandbox.log.matching("GET", "/Contacts/search")
+
+
+async def test_a_name_too_long_to_be_one_is_refused_not_dropped(sandbox: Sandbox) -> None:
+    shown = _shown(
+        await _run(sandbox, Conversation(), "create_task", subject="X", contact_name="J" * 300)
+    )
+    assert shown["status"] == "rejected"
+    assert shown["problems"] == ["contact_name: is 300 characters long; no name is that long"]
+    assert not sandbox.log.matching("POST", "/Tasks")
+
+
+async def test_a_name_given_as_a_number_is_looked_up_not_dropped(sandbox: Sandbox) -> None:
+    shown = _shown(await _run(sandbox, Conversation(), "create_task", subject="X", contact_name=42))
+    assert shown["status"] == "rejected" and shown["problems"][0].startswith("contact_name:")
+    [search] = sandbox.log.matching("GET", "/Contacts/search")
+    assert search.query["word"] == "42"
+    assert not sandbox.log.matching("POST", "/Tasks")

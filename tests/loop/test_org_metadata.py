@@ -101,14 +101,20 @@ async def test_a_refused_picklist_value_reads_the_metadata_again(sandbox: Sandbo
         assert len(sandbox.log.matching("POST", "/Deals")) == 2
 
 
-async def test_metadata_that_cannot_be_read_leaves_the_catalogs_declaration(
-    sandbox: Sandbox,
+async def test_metadata_that_cannot_be_read_leaves_the_catalogs_declaration_for_a_while(
+    custom: Sandbox,
 ) -> None:
-    sandbox.faults.fail_next(1, kind=503, path="/crm/v7/settings/fields")
-    retry = RetryPolicy(max_attempts=1)
-    async with sandbox_executor(sandbox, metadata_ttl=600, retry=retry) as executor:
-        shown = await _call(executor, Conversation(), "create_deal", stage="Qualification", **DEAL)
+    custom.faults.fail_next(1, kind=503, path="/crm/v7/settings/fields")
+    now = [0.0]
+    async with sandbox_executor(custom, retry=RetryPolicy(max_attempts=1)) as executor:
+        executor.metadata = OrgMetadata(executor.send, ttl=600, clock=lambda: now[0])
+        conversation = Conversation()
+        shown = await _call(executor, conversation, "create_deal", stage="Prospecting", **DEAL)
+        assert shown["status"] == "rejected"  # the standard stages, as declared
+        now[0] = 31  # a failure is tried again after FAILURE_TTL, not the whole TTL
+        shown = await _call(executor, conversation, "create_deal", stage="Prospecting")
     assert shown["status"] == "ok"
+    assert len(custom.log.matching("GET", "/settings/fields")) == 2
 
 
 async def test_mandatory_fields_come_from_the_fields_and_the_layout(sandbox: Sandbox) -> None:
@@ -163,7 +169,7 @@ async def test_an_org_that_requires_a_field_gets_it_asked_for(sandbox: Sandbox) 
         assert leads is not None
         # As if the org's layout made Email mandatory.
         metadata._modules["Leads"] = (
-            metadata._clock(),
+            metadata._clock() + 60,
             ModuleMetadata("Leads", leads.picklists, leads.mandatory | {"Email"}, leads.labels),
         )
         shown = await _call(

@@ -7,6 +7,7 @@ from typing import Any
 
 from zoho_tools.agent.loop import run_tool_calls
 from zoho_tools.connection import sandbox_executor
+from zoho_tools.executor import RetryPolicy
 from zoho_tools.orchestrator import Conversation, ToolCall
 from zoho_tools.sandbox import Sandbox
 
@@ -82,3 +83,51 @@ async def test_products_show_their_stock_and_solutions_their_details(sandbox: Sa
     assert solution["Question"] and solution["Status"] == "Published"
     assert solution["Product_Name"]["name"] == "Fleet Tracker Pro"
     assert solution["Solution_Number"]
+
+
+async def test_a_contact_by_id_is_whole_with_its_notes_cases_and_deals(sandbox: Sandbox) -> None:
+    [john] = sandbox.find("Contacts", Last_Name="Smith")
+    shown = await _run(sandbox, Conversation(), "get_contact", id=john["id"])
+    data = shown["data"]
+    # Fields a search leaves out, lookups as name and id, no internals or bookkeeping.
+    assert (data["Title"], data["Mailing_City"]) == ("Operations Manager", "Springfield")
+    assert data["Account_Name"] == {"name": "Acme Corp", "id": john["Account_Name"]["id"]}
+    assert data["Tag"] == [{"name": "VIP", "id": john["Tag"][0]["id"]}]
+    assert not any(key.startswith("$") or key == "Created_By" for key in data)
+    assert [n["Note_Content"] for n in data["notes"]] == ["Prefers calls after 2pm Eastern."]
+    assert [c["Subject"] for c in data["cases"]] == ["Tracker not reporting location"]
+    assert [d["Deal_Name"] for d in data["deals"]] == [
+        "Acme Corp - Fleet Renewal",
+        "Acme Corp - Support Plan",
+    ]
+    assert "unavailable" not in data
+    requests = {(e.method, e.path) for e in sandbox.log}
+    assert ("GET", f"/crm/v7/Contacts/{john['id']}/Notes") in requests
+
+
+async def test_a_related_list_zoho_refuses_is_named_not_fatal(sandbox: Sandbox) -> None:
+    sandbox.faults.fail_next(1, kind=503, path="/crm/v7/Cases/search")
+    [john] = sandbox.find("Contacts", Last_Name="Smith")
+    async with sandbox_executor(sandbox, retry=RetryPolicy(max_attempts=1)) as executor:
+        (event,) = await run_tool_calls(
+            Conversation(), executor, [ToolCall("get_contact", {"id": john["id"]})]
+        )
+    data = json.loads(event.shown)["data"]
+    assert data["unavailable"] == ["cases"] and data["deals"] and data["Full_Name"] == "John Smith"
+
+
+async def test_a_record_by_id_is_bounded(sandbox: Sandbox) -> None:
+    record = {"Last_Name": "Long", "Description": "x" * 5000}
+    record.update({f"Mailing_{k}": "Somewhere" for k in ("Street", "City", "State", "Zip")})
+    record.update({f"Other_{k}": "Elsewhere" for k in ("Street", "City", "State", "Zip")})
+    created = sandbox.create("Contacts", record)
+    shown = await _run(sandbox, Conversation(), "get_contact", id=created["id"])
+    assert len(shown["data"]["Description"]) <= 501  # replies cut long text
+    fields = [k for k in shown["data"] if k not in ("notes", "cases", "deals")]
+    assert len(fields) <= 41
+
+
+async def test_a_missing_record_by_id_is_record_not_found(sandbox: Sandbox) -> None:
+    shown = await _run(sandbox, Conversation(), "get_deal", id="6421873000009999999")
+    assert (shown["status"], shown["code"]) == ("error", "RECORD_NOT_FOUND")
+    assert shown["hint"] == "No record has that id. Search for the record first and use its id."

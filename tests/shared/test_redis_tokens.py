@@ -159,10 +159,11 @@ async def test_the_lock_of_a_dead_holder_frees_itself(redis: Any) -> None:
 
 async def test_a_held_lock_is_renewed_and_others_wait_for_it(redis: Any) -> None:
     cipher = TokenCipher([KEY])
-    holder = RedisTokenStore(redis, cipher, lock_timeout=0.3, lock_wait=1)
-    impatient = RedisTokenStore(redis, cipher, lock_timeout=0.3, lock_wait=0.2)
+    # Renewed every 0.2 s: a busy machine may be late by up to 0.4 s before the lock lapses.
+    holder = RedisTokenStore(redis, cipher, lock_timeout=0.6, lock_wait=1)
+    impatient = RedisTokenStore(redis, cipher, lock_timeout=0.6, lock_wait=0.2)
     async with holder.locked():
-        await asyncio.sleep(0.5)  # longer than the lock's life: renewed meanwhile
+        await asyncio.sleep(1.0)  # longer than the lock's life: renewed meanwhile
         with pytest.raises(SharedStateError, match="not free"):
             async with impatient.locked():
                 pass

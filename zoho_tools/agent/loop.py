@@ -221,6 +221,11 @@ async def run_tool_calls(
     (``create_case`` with ``{{search_contact.id}}`` beside ``search_contact``) waits for it. Every
     call gets a reply: one that crashes inside this service gets an internal error, and the
     others keep theirs (a sibling write Zoho already committed is never lost).
+
+    Two kinds of I/O happen before a call is checked: with an executor that reads the org's
+    metadata (:attr:`Executor.metadata`), its actions are fitted to the org's own picklists and
+    mandatory fields; and names given for record ids (``account_name``) are looked up
+    (:mod:`zoho_tools.names`), in parallel, before the calls that gave them are checked again.
     """
     events: dict[int, ToolEvent] = {}
     metadata = getattr(executor, "metadata", None)
@@ -269,8 +274,12 @@ async def _tailor(
         and (template := conversation.declared(call.name)) is not None
         and needs_metadata(template)
     ]
-    if declared:
+    if not declared:
+        return
+    try:
         conversation.tailor(await metadata.tailored(declared))
+    except Exception:  # a bug: the calls go ahead as the catalog declares them
+        logger.exception("fitting %s to the org's metadata failed", declared[0].name)
 
 
 async def _refreshed_picklist(

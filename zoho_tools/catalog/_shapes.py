@@ -221,8 +221,11 @@ def delete_action(module: Module, *, description: str) -> ActionTemplate:
     )
 
 
-def get_action(module: Module, *, description: str, category: str) -> ActionTemplate:
-    """``GET /{module}/{{id}}``: one record, including fields a search leaves out."""
+def get_action(
+    module: Module, *, description: str, category: str, extra_scopes: tuple[str, ...] = ()
+) -> ActionTemplate:
+    """``GET /{module}/{{id}}``: one record, whole (bounded), including fields a search leaves
+    out. ``extra_scopes``: what an action that reads more than the record needs."""
     return ActionTemplate(
         name=f"get_{module.noun}",
         title=f"Get {module.noun}",
@@ -234,6 +237,6 @@ def get_action(module: Module, *, description: str, category: str) -> ActionTemp
         params=(record_id(),),
         read_only=True,
         idempotent=True,
-        scopes=(module.scope_for("READ"),),
+        scopes=(module.scope_for("READ"), *extra_scopes),
         fields=module.fields,
     )

@@ -146,6 +146,24 @@ def connect(
     token, who, where = _run(run())
     click.echo(f"Connected to Zoho CRM{f' as {who}' if who else ''}.")
     _describe(token, where, refreshable=bool(token.refresh_token))
+    _warn_missing_scopes(token)
+
+
+def _warn_missing_scopes(token: TokenSet) -> None:
+    """Name the scopes the grant leaves out, and the actions that will fail without them (Zoho
+    reports a token's scopes in most answers; when it does not, nothing can be said)."""
+    from zoho_tools.catalog import CATALOG
+    from zoho_tools.scopes import SELF_CLIENT_SCOPES, describe_missing, uncovered
+
+    if not token.scopes:
+        return
+    missing = uncovered(token.scopes, CATALOG.values())
+    if not missing:
+        return
+    click.echo("Warning: these scopes were not granted, so some actions will fail:", err=True)
+    for line in describe_missing(missing):
+        click.echo(f"  {line}", err=True)
+    click.echo(f"  Reconnect with the scopes: {','.join(SELF_CLIENT_SCOPES)}", err=True)
 
 
 _TENANT = click.option("--tenant", metavar="NAME", help="The tenant's org (see `connect`).")
