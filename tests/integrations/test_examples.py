@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import runpy
 from pathlib import Path
@@ -30,7 +31,8 @@ async def test_livekit_example_text_chat(capsys: Any) -> None:
         [("", [("search_contact", '{"query": null}', "c1")]), ("Hi John, how can I help?", [])]
     )
     module = example("livekit_agent.py")
-    replies = await module["text_chat"](["Hello"], llm=model, caller_phone="+15551234567")
+    chat = module["text_chat"](["Hello"], llm=model, caller_phone="+15551234567")
+    replies = await asyncio.wait_for(chat, 60)
     assert replies == ["Hi John, how can I help?"]
     (output,) = [i for i in model.contexts[1].items if i.type == "function_call_output"]
     assert FOUND in output.output
@@ -53,7 +55,8 @@ async def test_pipecat_example(capsys: Any) -> None:
         ]
     )
     module = example("pipecat_agent.py")
-    replies = await module["main"](["Hello"], service=offline_openai_service)
+    # The example waits for the assistant's words; a broken pipeline fails rather than hangs.
+    replies = await asyncio.wait_for(module["main"](["Hello"], service=offline_openai_service), 60)
     assert replies == ["Hi John, how can I help?"]
     tool_result = json.loads(route.calls[1].request.content)["messages"][-1]["content"]
     assert FOUND in tool_result

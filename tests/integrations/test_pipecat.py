@@ -3,6 +3,7 @@ its context aggregators, our handlers registered on the service, the sandbox beh
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -27,12 +28,14 @@ def streamed_call(index: int, call_id: str, name: str, arguments: str) -> dict[s
 
 
 async def run_pipeline(session: ToolSession) -> list[dict[str, Any]]:
-    """One caller turn through [user aggregator, OpenAI service, assistant aggregator]."""
-    from pipecat.frames.frames import LLMRunFrame
+    """One caller turn through [user aggregator, OpenAI service, assistant aggregator], until
+    the assistant has spoken after its tool calls."""
+    from pipecat.frames.frames import EndFrame, LLMRunFrame
     from pipecat.pipeline.pipeline import Pipeline
+    from pipecat.pipeline.worker import PipelineWorker
     from pipecat.processors.aggregators.llm_context import LLMContext
     from pipecat.processors.aggregators.llm_response_universal import LLMContextAggregatorPair
-    from pipecat.tests.utils import SleepFrame, run_test
+    from pipecat.workers.runner import WorkerRunner
 
     from zoho_tools.integrations.pipecat import pipecat_tools
 
@@ -41,9 +44,24 @@ async def run_pipeline(session: ToolSession) -> list[dict[str, Any]]:
         messages=[{"role": "user", "content": "Hello"}], tools=pipecat_tools(session, llm)
     )
     aggregators = LLMContextAggregatorPair(context)
-    pipeline = Pipeline([aggregators.user(), llm, aggregators.assistant()])
-    # The sleep lets the tool calls and the second model request finish before the end frame.
-    await run_test(pipeline, frames_to_send=[LLMRunFrame(), SleepFrame(0.5)])
+    assistant = aggregators.assistant()
+    spoke = asyncio.Event()
+
+    @assistant.event_handler("on_assistant_turn_stopped")
+    async def on_turn(_assistant: Any, message: Any) -> None:
+        if message.content:  # the turn of tool calls says nothing
+            spoke.set()
+
+    worker = PipelineWorker(Pipeline([aggregators.user(), llm, assistant]))
+    runner = WorkerRunner(handle_sigint=False)
+    await runner.add_workers(worker)
+    running = asyncio.create_task(runner.run())
+    try:
+        await worker.queue_frame(LLMRunFrame())
+        await asyncio.wait_for(spoke.wait(), timeout=30)
+    finally:
+        await worker.queue_frame(EndFrame())
+        await running
     return list(context.get_messages())
 
 
