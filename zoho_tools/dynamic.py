@@ -67,7 +67,8 @@ class ToolSurface:
             raise ValueError(f"an action named {LOAD_ACTIONS} would hide the meta-tool")
         self.tools = tools
         self._shown = set(tools.select(profile=profile) if profile else tools)
-        self._meta = meta_template(tools.categories)
+        #: The meta-tool's declaration (for a framework that lists it itself).
+        self.meta = meta_template(tools.categories)
         self.version = 0
 
     @property
@@ -79,7 +80,7 @@ class ToolSurface:
         """The meta-tool and the shown actions as tool definitions in ``format``."""
         from zoho_tools.adapters import export
 
-        return export(Catalog([self._meta, *self.shown.values()]), format)
+        return export(Catalog([self.meta, *self.shown.values()]), format)
 
     def handles(self, call: ToolCall) -> bool:
         """Whether ``call`` is for the meta-tool (answer it with :meth:`answer`)."""

@@ -89,3 +89,37 @@ async def test_a_session_without_a_room_leaves_the_caller_unknown_and_the_tool_a
     )
     assert "caller_phone" not in session.conversation.variables
     assert json.loads(output.item.output)["missing"] == ["query"]
+
+
+async def test_with_a_surface_a_load_gives_the_running_agent_the_new_tools(
+    session: ToolSession,
+) -> None:
+    from livekit.agents import Agent, AgentSession
+
+    from zoho_tools.dynamic import LOAD_ACTIONS, ToolSurface
+    from zoho_tools.integrations.livekit import livekit_tools
+
+    from .livekit_llm import ScriptedLiveKitLLM
+
+    session.surface = ToolSurface(session.conversation.tools, profile="voice")
+    model = ScriptedLiveKitLLM(
+        [
+            ("", [(LOAD_ACTIONS, '{"category": "deals"}', "m1")]),
+            ("Deals are open to me now.", []),
+            ("", [("search_deal", '{"query": "Acme"}', "d1")]),
+            ("Your Acme deal is in negotiation.", []),
+        ]
+    )
+    async with AgentSession(llm=model) as lk_session:
+        await lk_session.start(Agent(instructions="Test agent.", tools=livekit_tools(session)))
+        loaded = await lk_session.run(user_input="My Acme deal?")
+        found = await lk_session.run(user_input="Go ahead.")
+    names = [[t["function"]["name"] for t in sent] for sent in model.sent_tools]
+    voice = list(session.conversation.tools.select(profile="voice"))
+    assert names[0] == [LOAD_ACTIONS, *voice]
+    # LiveKit keeps a reply's tools for the whole reply: the loaded ones come with the next turn.
+    assert "search_deal" in names[2] and set(names[0]) < set(names[2])
+    (load_output,) = [e.item for e in loaded.events if e.type == "function_call_output"]
+    (search_output,) = [e.item for e in found.events if e.type == "function_call_output"]
+    assert json.loads(load_output.output)["actions"][0] == "search_deal"
+    assert json.loads(search_output.output)["status"] == "ok"

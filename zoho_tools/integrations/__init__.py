@@ -7,6 +7,10 @@ is that side for one conversation: the tool definitions to advertise, and
 the one reply text (:class:`~zoho_tools.replies.ToolReply`) are the same as in our own
 :class:`~zoho_tools.agent.loop.Agent`.
 
+With a :class:`~zoho_tools.dynamic.ToolSurface`, the model starts on a profile and loads the
+other actions by category with the ``load_actions`` meta-tool; the LiveKit and Agents SDK tools
+follow the loads (Pipecat's tool list stays the one it was given).
+
 The framework modules (:mod:`.livekit`, :mod:`.pipecat`, :mod:`.openai_agents`) import their
 framework, which comes with the extra of the same name (``pip install "zoho-tools[livekit]"``);
 this module imports none of them.
@@ -16,12 +20,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from zoho_tools.agent.loop import Event, run_tool_calls
+from zoho_tools.agent.loop import Event, ToolEvent, run_tool_calls
 from zoho_tools.executor import Executor
 from zoho_tools.orchestrator import Conversation, ToolCall
 from zoho_tools.replies import ToolReply
+
+if TYPE_CHECKING:
+    from zoho_tools.dynamic import ToolSurface
 
 __all__ = ["ToolSession"]
 
@@ -37,17 +44,37 @@ class ToolSession:
     executor: Executor
     #: Told about every tool call and its reply (a transcript, a log).
     on_event: Callable[[Event], None] | None = None
+    #: What the model is shown, when it starts on a profile and loads the rest.
+    surface: ToolSurface | None = None
 
     def definitions(self, format: str = "openai") -> list[dict[str, Any]]:
-        """The enabled actions' tool definitions in ``format`` (see
-        :func:`zoho_tools.adapters.export`)."""
+        """The tool definitions to show the model now, in ``format`` (see
+        :func:`zoho_tools.adapters.export`): the surface's, or every enabled action's."""
         from zoho_tools.adapters import export
 
+        if self.surface is not None:
+            return self.surface.definitions(format)
         return export(self.conversation.tools, format)
+
+    def shows(self, name: str) -> bool:
+        """Whether the model is shown the tool ``name`` now."""
+        if self.surface is None:
+            return name in self.conversation.tools
+        return self.surface.handles(ToolCall(name)) or name in self.surface.shown
+
+    @property
+    def version(self) -> int:
+        """Changes whenever the tools shown change (a load of the surface)."""
+        return 0 if self.surface is None else self.surface.version
 
     async def reply(self, name: str, arguments: Any, call_id: str | None = None) -> ToolReply:
         """Run one tool call of the model (``arguments`` as sent: JSON text or an object) and
         return what to answer it with. Never raises for anything the model or Zoho did."""
         call = ToolCall(name, arguments, call_id)
+        if self.surface is not None and self.surface.handles(call):
+            event = ToolEvent(call, None, None, self.surface.answer(call))
+            if self.on_event:
+                self.on_event(event)
+            return event.reply
         (event,) = await run_tool_calls(self.conversation, self.executor, [call], self.on_event)
         return event.reply
