@@ -99,3 +99,32 @@ async def test_the_service_runs_our_handlers_and_the_model_reads_our_replies(
     assert replies["c1"].structured["data"][0]["Full_Name"] == "John Smith"
     assert replies["c2"].status == "needs_confirmation"  # a delete is read back first
     assert messages[-1] == {"role": "assistant", "content": "Hi John."}
+
+
+@respx.mock
+async def test_with_a_surface_a_load_puts_the_new_tools_in_the_context(
+    session: ToolSession,
+) -> None:
+    from zoho_tools.dynamic import LOAD_ACTIONS, ToolSurface
+
+    session.surface = ToolSurface(session.conversation.tools, profile="voice")
+    load = streamed_call(0, "m1", LOAD_ACTIONS, '{"category": "deals"}')
+    search = streamed_call(0, "d1", "search_deal", '{"query": "Acme"}')
+    route = respx.post(COMPLETIONS).mock(
+        side_effect=[
+            sse([chunk({"role": "assistant", "tool_calls": [load]}, "tool_calls")]),
+            sse([chunk({"role": "assistant", "tool_calls": [search]}, "tool_calls")]),
+            sse([chunk({"role": "assistant", "content": "Your deal is in negotiation."}, "stop")]),
+        ]
+    )
+    messages = await run_pipeline(session)
+
+    sent = [
+        [t["function"]["name"] for t in json.loads(call.request.content)["tools"]]
+        for call in route.calls
+    ]
+    voice = list(session.conversation.tools.select(profile="voice"))
+    assert sent[0] == [LOAD_ACTIONS, *voice]
+    assert "search_deal" in sent[1] and set(sent[0]) < set(sent[1])
+    found = [json.loads(m["content"]) for m in messages if m.get("tool_call_id") == "d1"]
+    assert found[0]["status"] == "ok"

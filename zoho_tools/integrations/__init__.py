@@ -8,8 +8,8 @@ the one reply text (:class:`~zoho_tools.replies.ToolReply`) are the same as in o
 :class:`~zoho_tools.agent.loop.Agent`.
 
 With a :class:`~zoho_tools.dynamic.ToolSurface`, the model starts on a profile and loads the
-other actions by category with the ``load_actions`` meta-tool; the LiveKit and Agents SDK tools
-follow the loads (Pipecat's tool list stays the one it was given).
+other actions by category with the ``load_actions`` meta-tool, and each framework's tools follow
+the loads.
 
 The framework modules (:mod:`.livekit`, :mod:`.pipecat`, :mod:`.openai_agents`) import their
 framework, which comes with the extra of the same name (``pip install "zoho-tools[livekit]"``);
