@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
@@ -16,8 +16,10 @@ CALLER = "+15551234567"  # John Smith in the demo org
 
 
 @pytest.fixture
-def sandbox() -> Sandbox:
-    return Sandbox(seed="demo")
+def sandbox() -> Iterator[Sandbox]:
+    sandbox = Sandbox(seed="demo")
+    yield sandbox
+    sandbox.close()
 
 
 @pytest.fixture
