@@ -93,7 +93,7 @@ def parse_arguments(raw: Any) -> tuple[dict[str, Any], tuple[Problem, ...]]:
     given: dict[str, Any] = {}
     problems = []
     for key, value in raw.items():
-        if not isinstance(key, str) or _has_surrogate(key):
+        if not isinstance(key, str) or normalize.has_surrogate(key):
             name = normalize.brief_name(str(key))
             problems.append(Problem(name, "is not a parameter name; use the names in the schema"))
         elif (problem := unusable(value)) is not None:
@@ -114,7 +114,7 @@ def unusable(value: Any) -> str | None:
         if isinstance(item, str):
             if len(item) > MAX_ARGUMENTS_CHARS:
                 return f"is {len(item):,} characters long"
-            if _has_surrogate(item):
+            if normalize.has_surrogate(item):
                 return "contains an invalid character (a lone UTF-16 surrogate); send plain text"
         elif isinstance(item, bool) or item is None:
             continue
@@ -126,7 +126,7 @@ def unusable(value: Any) -> str | None:
                 return "must be a finite number, not NaN or Infinity"
         elif isinstance(item, Mapping):
             for key, nested in item.items():
-                if not isinstance(key, str) or _has_surrogate(key):
+                if not isinstance(key, str) or normalize.has_surrogate(key):
                     return "has a key that is not plain text"
                 stack.append((nested, depth + 1))
         elif isinstance(item, list | tuple):
@@ -134,14 +134,6 @@ def unusable(value: Any) -> str | None:
         else:
             return f"must be a JSON value, not {type(item).__name__}"
     return None
-
-
-def _has_surrogate(text: str) -> bool:
-    try:
-        text.encode()
-    except UnicodeEncodeError:
-        return True
-    return False
 
 
 def prepare(

@@ -81,6 +81,16 @@ def brief_name(name: str) -> str:
     return name if len(name) <= BRIEF_CHARS else f"{name[:BRIEF_CHARS]}…"
 
 
+def has_surrogate(text: str) -> bool:
+    """Whether ``text`` holds a lone UTF-16 surrogate (from a JSON escape such as ``\\ud800``),
+    which no UTF-8 transport can send."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def is_blank(value: Any) -> bool:
     """Text with nothing in it but whitespace and control characters."""
     return isinstance(value, str) and not _CONTROL.sub("", value).strip()

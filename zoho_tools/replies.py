@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
+from zoho_tools.normalize import has_surrogate
 from zoho_tools.orchestrator import (
     NeedsConfirmation,
     NeedsInput,
@@ -84,15 +85,15 @@ class ToolReply:
 
     @classmethod
     def of(cls, action: str, structured: dict[str, Any], *, is_error: bool) -> ToolReply:
-        shown = _bounded(structured)
-        text = json.dumps(shown, ensure_ascii=False, separators=(",", ":"))
-        try:
-            text.encode()
-        except UnicodeEncodeError:
+        text = _dumps(structured)
+        sendable = not has_surrogate(text)
+        # Most replies are shorter than one string may be: then nothing needs cutting, and the
+        # walk through every value is skipped.
+        if len(text) > MAX_STRING_CHARS or not sendable:
             # A lone surrogate (a JSON escape such as \ud800 in a record): no server can send it.
-            shown = _bounded(shown, clean=True)
-            text = json.dumps(shown, ensure_ascii=False, separators=(",", ":"))
-        return cls(action, shown["status"], is_error, shown, text)
+            structured = _bounded(structured, clean=not sendable)
+            text = _dumps(structured)
+        return cls(action, structured["status"], is_error, structured, text)
 
     def to_dict(self) -> dict[str, Any]:
         """The reply as JSON-ready values (``text`` is derived, so left out)."""
@@ -287,6 +288,10 @@ def _repeated(outcome: Repeated) -> dict[str, Any]:
         shown["message"] = f"Already done earlier in this call: this exact {outcome.action} ran."
     shown["status"] = "already_done"
     return shown
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _bounded(value: Any, *, clean: bool = False) -> Any:
