@@ -94,8 +94,9 @@ def test_unknown_time_zone_or_country_in_the_environment(
     assert expected in line and "ZOHO_TOOLS_" in line
 
 
-def test_unknown_time_zone_flag_is_a_usage_error() -> None:
-    line = error_line(run("chat", "--time-zone", "Mars/Olympus_Mons"), status=2)
+@pytest.mark.parametrize("command", ["chat", "mcp", "serve"])
+def test_unknown_time_zone_flag_is_a_usage_error(command: str) -> None:
+    line = error_line(run(command, "--time-zone", "Mars/Olympus_Mons"), status=2)
     assert "'--time-zone'" in line and "unknown time zone" in line
 
 

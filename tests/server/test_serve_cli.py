@@ -95,7 +95,7 @@ def test_a_missing_employee_file_is_a_usage_error(tmp_path: Path) -> None:
 def test_an_unknown_time_zone_is_one_line() -> None:
     code, output = run("--time-zone", "Mars/Olympus", "--port", str(free_port()))
     line = one_line_error(output)
-    assert code == 1 and "--time-zone" in line and "Mars/Olympus" in line
+    assert code == 2 and "--time-zone" in line and "Mars/Olympus" in line
 
 
 def test_org_without_a_connection_is_one_line(

@@ -1,14 +1,14 @@
 """The services a server command runs: one org, or several tenants; state in memory or in Redis.
 
-Shared by ``zoho-tools mcp`` and ``zoho-tools serve``; every failure is one line naming the flag,
-setting or file to fix (a :class:`click.ClickException`).
+Shared by ``zoho-tools mcp`` and ``zoho-tools serve`` (and their options, with ``chat``); every
+failure is one line naming the flag, setting or file to fix (a :class:`click.ClickException`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -23,6 +23,60 @@ REDIS_HELP = (
 TENANT_HELP = (
     "Serve this tenant (a [tenants.NAME] table of the config; repeatable) at /t/NAME/...; "
     "default: every configured tenant, or one org without tenants."
+)
+
+
+def _check_time_zone(value: str | None) -> str | None:
+    from zoho_tools.config import check_time_zone
+
+    try:
+        return None if value is None else check_time_zone(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _stacked(*options: Callable[[F], F]) -> Callable[[F], F]:
+    def apply(command: F) -> F:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
+#: What a command runs tools against, as ``chat``, ``mcp`` and ``serve`` take it.
+BACKEND_OPTIONS = _stacked(
+    click.option(
+        "--org",
+        is_flag=True,
+        help="Use the connected Zoho org (see `zoho-tools connect`), not the sandbox.",
+    ),
+    click.option(
+        "--employee",
+        "employee_file",
+        type=click.Path(exists=True, dir_okay=False),
+        help="An AI employee file: enabled actions, defaults, variables, log_calls.",
+    ),
+    click.option(
+        "--custom",
+        "custom_file",
+        type=click.Path(exists=True, dir_okay=False),
+        help="A TOML/JSON file of custom actions to add.",
+    ),
+)
+TIME_ZONE_OPTION = click.option(
+    "--time-zone",
+    default=None,
+    callback=lambda _ctx, _param, value: _check_time_zone(value),
+    help="IANA time zone for dates, e.g. America/New_York (default: configured).",
+)
+#: Where the state several workers share lives, and which tenants to serve (``mcp``, ``serve``).
+SHARED_STATE_OPTIONS = _stacked(
+    click.option("--redis", "redis_url", metavar="URL", default=None, help=REDIS_HELP),
+    click.option("--tenant", "tenants", multiple=True, metavar="NAME", help=TENANT_HELP),
 )
 
 

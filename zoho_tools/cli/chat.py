@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from zoho_tools.cli._services import BACKEND_OPTIONS, TIME_ZONE_OPTION
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -169,23 +171,7 @@ class ChatSession:
     callback=lambda _ctx, _param, value: _check_base_url(value),
     help="An OpenAI-compatible server (also $OPENAI_BASE_URL).",
 )
-@click.option(
-    "--org",
-    is_flag=True,
-    help="Use the connected Zoho org (see `zoho-tools connect`), not the sandbox.",
-)
-@click.option(
-    "--employee",
-    "employee_file",
-    type=click.Path(exists=True, dir_okay=False),
-    help="An AI employee file: enabled actions, defaults, variables.",
-)
-@click.option(
-    "--custom",
-    "custom_file",
-    type=click.Path(exists=True, dir_okay=False),
-    help="A TOML/JSON file of custom actions to add.",
-)
+@BACKEND_OPTIONS
 @click.option("--voice", is_flag=True, help="Use the voice-agent system prompt.")
 @click.option(
     "--profile",
@@ -200,12 +186,7 @@ class ChatSession:
     show_default=True,
     help="The caller's number ({{caller_phone}}).",
 )
-@click.option(
-    "--time-zone",
-    default=None,
-    callback=lambda _ctx, _param, value: _check_time_zone(value),
-    help="IANA time zone for dates, e.g. America/New_York (default: configured).",
-)
+@TIME_ZONE_OPTION
 @click.option(
     "--model-timeout",
     type=click.FloatRange(min=0, min_open=True),
@@ -234,15 +215,6 @@ def _check_profile(value: str | None) -> str | None:
     if value is None or value in PROFILES:
         return value
     raise click.BadParameter(str(unknown_name("profile", value, PROFILES)))
-
-
-def _check_time_zone(value: str | None) -> str | None:
-    from zoho_tools.config import check_time_zone
-
-    try:
-        return None if value is None else check_time_zone(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
 
 
 @dataclass(frozen=True)

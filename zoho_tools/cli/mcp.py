@@ -21,7 +21,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from zoho_tools.cli._services import REDIS_HELP, TENANT_HELP, Services, load_services
+from zoho_tools.cli._services import (
+    BACKEND_OPTIONS,
+    SHARED_STATE_OPTIONS,
+    TIME_ZONE_OPTION,
+    Services,
+    load_services,
+)
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -45,32 +51,15 @@ if TYPE_CHECKING:
 @click.option(
     "--json-response", is_flag=True, help="Answer HTTP requests with JSON bodies, not SSE."
 )
-@click.option(
-    "--org",
-    is_flag=True,
-    help="Use the connected Zoho org (see `zoho-tools connect`), not the sandbox.",
-)
-@click.option(
-    "--employee",
-    "employee_file",
-    type=click.Path(exists=True, dir_okay=False),
-    help="An AI employee file: enabled actions, defaults, variables.",
-)
-@click.option(
-    "--custom",
-    "custom_file",
-    type=click.Path(exists=True, dir_okay=False),
-    help="A TOML/JSON file of custom actions to add.",
-)
-@click.option("--time-zone", default=None, help="Time zone for dates (default: configured).")
+@BACKEND_OPTIONS
+@TIME_ZONE_OPTION
 @click.option(
     "--profile",
     metavar="NAME",
     help="stdio: list only this profile's actions (voice) plus load_actions, with which the "
     "model loads the others by category.",
 )
-@click.option("--redis", "redis_url", metavar="URL", default=None, help=REDIS_HELP)
-@click.option("--tenant", "tenants", multiple=True, metavar="NAME", help=TENANT_HELP)
+@SHARED_STATE_OPTIONS
 def mcp(
     use_http: bool,
     host: str,

@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from zoho_tools.cli._services import REDIS_HELP, TENANT_HELP, Services, load_services, one_line
+from zoho_tools.cli._services import (
+    BACKEND_OPTIONS,
+    SHARED_STATE_OPTIONS,
+    TIME_ZONE_OPTION,
+    Services,
+    load_services,
+    one_line,
+)
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -51,23 +58,7 @@ class ServeOptions:
 @click.option(
     "--port", default=8080, show_default=True, type=click.IntRange(1, 65535), help="Port."
 )
-@click.option(
-    "--org",
-    is_flag=True,
-    help="Use the connected Zoho org (see `zoho-tools connect`), not the sandbox.",
-)
-@click.option(
-    "--employee",
-    "employee_file",
-    type=click.Path(exists=True, dir_okay=False),
-    help="An AI employee file: enabled actions, defaults, variables, log_calls.",
-)
-@click.option(
-    "--custom",
-    "custom_file",
-    type=click.Path(exists=True, dir_okay=False),
-    help="A TOML/JSON file of custom actions to add.",
-)
+@BACKEND_OPTIONS
 @click.option(
     "--workers",
     default=1,
@@ -77,9 +68,8 @@ class ServeOptions:
     "sandbox) unless --redis is given: then they share tokens and conversations; without it put "
     "a load balancer with per-call stickiness in front, or use one worker.",
 )
-@click.option("--time-zone", default=None, help="Time zone for dates (default: configured).")
-@click.option("--redis", "redis_url", metavar="URL", default=None, help=REDIS_HELP)
-@click.option("--tenant", "tenants", multiple=True, metavar="NAME", help=TENANT_HELP)
+@TIME_ZONE_OPTION
+@SHARED_STATE_OPTIONS
 def serve(**options: Any) -> None:
     """Serve the tool webhooks for Vapi (/vapi), Retell (/retell) and ElevenLabs
     (/elevenlabs/ACTION), with /healthz, against the sandbox or your Zoho org; with tenants,
