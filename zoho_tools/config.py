@@ -29,10 +29,18 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -114,6 +122,12 @@ def check_country(code: str) -> str:
     return upper
 
 
+#: An IANA time zone name, checked wherever one is read (settings, employee files, fixtures).
+TimeZoneName = Annotated[str, AfterValidator(check_time_zone)]
+#: An ISO country code for phone numbers, upper-cased, checked wherever one is read.
+CountryCode = Annotated[str, AfterValidator(check_country)]
+
+
 #: What a tenant's name may be: it goes into file names, URL paths and Redis keys.
 TENANT_NAME = r"^[a-z0-9][a-z0-9_-]{0,39}$"
 
@@ -142,8 +156,8 @@ class TenantSettings(BaseModel):
     accounts_url: str | None = None
     employee: Path | None = Field(default=None, description="its AI employee file")
     custom: Path | None = Field(default=None, description="its custom actions file")
-    time_zone: str | None = None
-    country: str | None = None
+    time_zone: TimeZoneName | None = None
+    country: CountryCode | None = None
     token: SecretStr | None = Field(
         default=None, description="the bearer token its HTTP requests must send (16+ characters)"
     )
@@ -184,8 +198,10 @@ class Settings(BaseSettings):
     accounts_url: str | None = Field(None, description="accounts server instead of the region's")
     request_timeout: float = Field(8.0, gt=0, description="seconds per request to Zoho")
     retry_budget: float = Field(6.0, ge=0, description="total seconds spent retrying a call")
-    time_zone: str = Field("UTC", description="IANA time zone for dates said by the caller")
-    country: str = Field("US", description="default country for phone numbers (ISO code)")
+    time_zone: TimeZoneName = Field(
+        "UTC", description="IANA time zone for dates said by the caller"
+    )
+    country: CountryCode = Field("US", description="default country for phone numbers (ISO code)")
     mcp_token: SecretStr | None = Field(
         None, description="bearer token MCP clients must send to the HTTP endpoint"
     )
@@ -239,16 +255,6 @@ class Settings(BaseSettings):
     @classmethod
     def _known_region(cls, value: str) -> str:
         return region(value).code
-
-    @field_validator("time_zone")
-    @classmethod
-    def _known_time_zone(cls, value: str) -> str:
-        return check_time_zone(value)
-
-    @field_validator("country")
-    @classmethod
-    def _known_country(cls, value: str) -> str:
-        return check_country(value)
 
     @field_validator("token_store")
     @classmethod

@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from zoho_tools.catalog import Catalog, UnknownName
-from zoho_tools.config import check_country, check_time_zone
+from zoho_tools.config import CountryCode, TimeZoneName
 from zoho_tools.files import FileError, describe_validation, read_document
 from zoho_tools.orchestrator import Employee
 
@@ -37,8 +37,8 @@ class EmployeeSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = "Ava"
-    time_zone: str | None = None
-    country: str | None = None
+    time_zone: TimeZoneName | None = None
+    country: CountryCode | None = None
     actions: list[str] | None = None
     categories: list[str] | None = None
     #: A named selection of actions (:data:`zoho_tools.catalog.PROFILES`), e.g. ``voice``.
@@ -48,16 +48,6 @@ class EmployeeSpec(BaseModel):
     #: Log each phone call in Zoho (``log_call``, with the call's real start, duration and
     #: summary) when the voice platform reports that it ended.
     log_calls: bool = False
-
-    @field_validator("time_zone")
-    @classmethod
-    def _known_time_zone(cls, value: str | None) -> str | None:
-        return None if value is None else check_time_zone(value)
-
-    @field_validator("country")
-    @classmethod
-    def _known_country(cls, value: str | None) -> str | None:
-        return None if value is None else check_country(value)
 
     @field_validator("actions", "categories")
     @classmethod

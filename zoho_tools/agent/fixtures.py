@@ -53,7 +53,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from zoho_tools.agent.llm import AssistantTurn, Message, ScriptedLLM, ScriptExhausted, TextSink
 from zoho_tools.agent.loop import Agent, Event, ToolEvent
-from zoho_tools.config import check_country, check_time_zone
+from zoho_tools.config import CountryCode, TimeZoneName
 from zoho_tools.employee import EmployeeSpec
 from zoho_tools.files import FileError, describe_validation, read_document
 from zoho_tools.normalize import Locale
@@ -141,8 +141,8 @@ class Fixture(_Strict):
     name: str
     description: str = ""
     now: datetime
-    time_zone: str = "UTC"
-    country: str = "US"
+    time_zone: TimeZoneName = "UTC"
+    country: CountryCode = "US"
     voice: bool = True
     variables: dict[str, Any] = Field(default_factory=dict)
     employee: EmployeeSpec = Field(default_factory=EmployeeSpec)
@@ -150,16 +150,6 @@ class Fixture(_Strict):
     call_start: CallStart | None = None
     turns: list[CallerTurn]
     expect: Expectations = Field(default_factory=Expectations)
-
-    @field_validator("time_zone")
-    @classmethod
-    def _known_time_zone(cls, value: str) -> str:
-        return check_time_zone(value)
-
-    @field_validator("country")
-    @classmethod
-    def _known_country(cls, value: str) -> str:
-        return check_country(value)
 
     @model_validator(mode="after")
     def _known_actions(self) -> Fixture:
