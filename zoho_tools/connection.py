@@ -30,11 +30,13 @@ def sandbox_executor(
     timeout: float = 8.0,
     retry: RetryPolicy | None = None,
     metadata_ttl: float | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> Executor:
     """An executor talking to ``sandbox`` in-process, authenticated like a real client: a token of
     the sandbox's demo OAuth client, refreshed through the sandbox's own accounts server.
     ``metadata_ttl`` makes it read the sandbox org's own picklists and mandatory fields, as
-    :func:`org_executor` does for a real org."""
+    :func:`org_executor` does for a real org. ``transport`` carries the CRM requests instead of
+    the sandbox's own (a wrapper of it that observes, delays or drops them)."""
     from zoho_tools.auth import sandbox_auth
 
     token_http = httpx.AsyncClient(transport=sandbox.async_transport())
@@ -42,7 +44,7 @@ def sandbox_executor(
     return Executor(
         api_domain=sandbox.base_url,
         auth=auth,
-        transport=sandbox.async_transport(),
+        transport=transport or sandbox.async_transport(),
         timeout=timeout,
         retry=retry,
         resources=(token_http,),

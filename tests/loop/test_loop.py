@@ -5,12 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
-
 from zoho_tools.agent.llm import AssistantTurn, ScriptedLLM
 from zoho_tools.agent.loop import Agent, Event, SpeechEvent, ToolEvent
-from zoho_tools.auth import sandbox_auth
-from zoho_tools.executor import Executor
+from zoho_tools.connection import sandbox_executor
 from zoho_tools.orchestrator import Conversation, NeedsInput, Ready, ToolCall
 from zoho_tools.sandbox import Sandbox
 
@@ -65,13 +62,7 @@ async def test_parallel_tool_calls_are_sent_concurrently(
         ]
     )
     in_flight = InFlight(sandbox.async_transport())
-    token_http = httpx.AsyncClient(transport=sandbox.async_transport())
-    executor = Executor(
-        api_domain=sandbox.base_url,
-        auth=sandbox_auth(sandbox, http=token_http),
-        transport=in_flight,
-        resources=(token_http,),
-    )
+    executor = sandbox_executor(sandbox, transport=in_flight)
     agent = Agent(model, executor, conversation, system_prompt="Test.")
     try:
         reply = await agent.respond("Look up John and Acme.")

@@ -67,16 +67,8 @@ async def test_a_reference_to_a_sibling_that_found_nothing_is_a_clear_rejection(
 async def test_independent_calls_still_go_together(
     sandbox: Sandbox, conversation: Conversation
 ) -> None:
-    from zoho_tools.auth import sandbox_auth
-
     in_flight = InFlight(sandbox.async_transport())
-    token_http = httpx.AsyncClient(transport=sandbox.async_transport())
-    executor = Executor(
-        api_domain=sandbox.base_url,
-        auth=sandbox_auth(sandbox, http=token_http),
-        transport=in_flight,
-        resources=(token_http,),
-    )
+    executor = sandbox_executor(sandbox, transport=in_flight)
     async with executor:
         calls = [
             call("search_contact", {"query": "John Smith"}, "1"),
@@ -158,16 +150,8 @@ class Stalled(httpx.AsyncBaseTransport):
 async def test_a_cancelled_turn_settles_its_write_and_a_search_releases_it(
     sandbox: Sandbox, conversation: Conversation
 ) -> None:
-    from zoho_tools.auth import sandbox_auth
-
     stalled = Stalled(sandbox.async_transport())
-    token_http = httpx.AsyncClient(transport=sandbox.async_transport())
-    executor = Executor(
-        api_domain=sandbox.base_url,
-        auth=sandbox_auth(sandbox, http=token_http),
-        transport=stalled,
-        resources=(token_http,),
-    )
+    executor = sandbox_executor(sandbox, transport=stalled)
     async with executor:
         create = call("create_task", {"subject": "Call Ms Quimby back"})
         turn = asyncio.create_task(run_tool_calls(conversation, executor, [create]))

@@ -20,8 +20,7 @@ from starlette.applications import Starlette
 from tests.auth.conftest import isolated_config  # noqa: F401  (autouse here too)
 from tests.clocks import Clock
 from zoho_tools.config import load_settings
-from zoho_tools.connection import Backend, demo_variables
-from zoho_tools.executor import Executor
+from zoho_tools.connection import Backend, demo_variables, sandbox_executor
 from zoho_tools.orchestrator import Employee
 from zoho_tools.sandbox import Sandbox
 from zoho_tools.server.service import ToolService, load_service
@@ -60,17 +59,10 @@ class Gate(httpx.AsyncBaseTransport):
 
 def sandbox_service(sandbox: Sandbox, *, gate: Gate | None = None, **options: Any) -> ToolService:
     """A service on ``sandbox`` authenticated as a real client, through ``gate`` if given."""
-    from zoho_tools.auth import sandbox_auth
     from zoho_tools.catalog import CATALOG
     from zoho_tools.normalize import Locale
 
-    token_http = httpx.AsyncClient(transport=sandbox.async_transport())
-    executor = Executor(
-        api_domain=sandbox.base_url,
-        auth=sandbox_auth(sandbox, http=token_http),
-        transport=gate or sandbox.async_transport(),
-        resources=(token_http,),
-    )
+    executor = sandbox_executor(sandbox, transport=gate)
     backend = Backend(executor, "sandbox", sandbox=sandbox, variables=demo_variables(sandbox))
     return ToolService(
         backend=backend,
