@@ -8,7 +8,12 @@ The package is layered bottom-up; each module imports only from the ones above i
 - ``sandbox``: an embedded Zoho CRM v7 simulator (it models Zoho, not our templates).
 - ``auth``, ``config``, ``results``, ``executor``: sending requests to Zoho and reading the answers.
 - ``orchestrator``: validation, slot filling and confirmation between the model and the executor.
-- ``agent`` and ``cli``: the agent loop, the scripted-conversation runner, the command line.
+- ``agent`` and ``cli``: the agent loop, the scripted-conversation runner, the command line (the
+  ``cli`` extra: click, rich and prompt_toolkit, which nothing else imports).
+
+``tests/test_layering.py`` holds the rules that matter most: the sandbox imports nothing else of
+the package; the orchestrator, catalog, schemas and adapters import no HTTP client and no
+``auth``; ``auth`` imports none of the wiring (``config``, ``connection``, ``server``, ``cli``).
 
 Nothing here is imported eagerly beyond what a caller asks for, so ``import zoho_tools`` is cheap.
 """

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from zoho_tools.replies import reply_schema
 from zoho_tools.schemas import input_schema
 from zoho_tools.templates import ActionTemplate
 
 
 def to_mcp(template: ActionTemplate) -> dict[str, Any]:
+    # Imported here: the replies module brings the orchestrator, which exporting the other
+    # formats (`zoho-tools tools export --format openai`) does not need.
+    from zoho_tools.replies import reply_schema
+
     return {
         "name": template.name,
         "title": template.title,

@@ -17,7 +17,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from zoho_tools.agent.llm import AssistantTurn, Message, TextSink
+from zoho_tools.agent.llm import AssistantTurn, Message, SdkLLM, TextSink
 from zoho_tools.orchestrator import ToolCall
 
 if TYPE_CHECKING:
@@ -28,10 +28,13 @@ if TYPE_CHECKING:
 DEFAULT_MAX_TOKENS = 1024
 
 
-class AnthropicLLM:
-    """An :class:`~zoho_tools.agent.llm.LLM` backed by ``client.messages``."""
+class AnthropicLLM(SdkLLM["AsyncAnthropic"]):
+    """An :class:`~zoho_tools.agent.llm.LLM` backed by ``client.messages``.
 
-    #: The tool definitions this model takes (see :func:`zoho_tools.adapters.export`).
+    Takes the options of :class:`~zoho_tools.agent.llm.SdkLLM`, and ``max_tokens``: the most a
+    reply may take (the Messages API requires it).
+    """
+
     tool_format = "anthropic"
 
     def __init__(
@@ -44,12 +47,28 @@ class AnthropicLLM:
         max_tokens: int = DEFAULT_MAX_TOKENS,
         temperature: float | None = None,
     ) -> None:
-        self._client = client
-        self.model = model
-        self._stream = stream
-        self._parallel = parallel_tool_calls
+        super().__init__(
+            client,
+            model,
+            stream=stream,
+            parallel_tool_calls=parallel_tool_calls,
+            temperature=temperature,
+        )
         self._max_tokens = max_tokens
-        self._temperature = temperature
+
+    def _request(self, **arguments: Any) -> dict[str, Any]:
+        request = super()._request(**arguments)
+        if "temperature" in request:
+            # The SDK takes no temperature argument since 1.0 (its migration guide: "removed
+            # deprecated request parameters"); the API still reads it from the body.
+            request["extra_body"] = {"temperature": request.pop("temperature")}
+        return request
+
+    def _tools(self, tools: Sequence[dict[str, Any]]) -> dict[str, Any]:
+        if not tools:
+            return {}
+        choice = {"type": "auto", "disable_parallel_tool_use": not self._parallel}
+        return {"tools": list(tools), "tool_choice": choice}
 
     async def complete(
         self,
@@ -59,27 +78,14 @@ class AnthropicLLM:
         on_text: TextSink | None = None,
     ) -> AssistantTurn:
         system, converted = to_anthropic_messages(messages)
-        options: dict[str, Any] = {
-            "model": self.model,
-            "max_tokens": self._max_tokens,
-            "messages": converted,
-        }
-        if system:
-            options["system"] = system
-        if tools:
-            options["tools"] = list(tools)
-            options["tool_choice"] = {
-                "type": "auto",
-                "disable_parallel_tool_use": not self._parallel,
-            }
-        if self._temperature is not None:
-            options["temperature"] = self._temperature
+        options = self._request(
+            max_tokens=self._max_tokens,
+            messages=converted,
+            system=system or None,
+            **self._tools(tools),
+        )
         if not self._stream:
-            message = await self._client.messages.create(**options)
-            turn = _turn(message)
-            if turn.text and on_text:
-                on_text(turn.text)
-            return turn
+            return self._said(_turn(await self._client.messages.create(**options)), on_text)
         async with self._client.messages.stream(**options) as stream:
             async for text in stream.text_stream:
                 if on_text:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from zoho_tools.orchestrator import ToolCall
 
@@ -64,6 +64,63 @@ class LLM(Protocol):
 def tool_format(llm: LLM) -> str:
     """The tool format ``llm`` takes (see :class:`LLM`)."""
     return str(getattr(llm, "tool_format", "openai"))
+
+
+Client = TypeVar("Client")
+
+
+class SdkLLM(Generic[Client]):
+    """What the models over a provider's SDK share: the client, the model name and the options
+    every request carries.
+
+    The caller builds ``client`` (``AsyncOpenAI(...)``, ``AsyncAnthropic(...)``) with its API key,
+    base URL, retries and HTTP client: the key stays with the SDK, never in a model's state. A
+    subclass turns the history into its API's request (:meth:`_request` adds the model and the
+    temperature, :meth:`_tools` the tools) and the reply into an :class:`AssistantTurn`: streamed
+    to ``on_text`` as it arrives when ``stream`` is on, handed over whole (:meth:`_said`) when it
+    is off. ``parallel_tool_calls`` lets the model ask for several tools in one turn.
+    """
+
+    #: The tool definitions this model takes (see :func:`zoho_tools.adapters.export`).
+    tool_format = "openai"
+
+    def __init__(
+        self,
+        client: Client,
+        model: str,
+        *,
+        stream: bool = True,
+        parallel_tool_calls: bool = True,
+        temperature: float | None = None,
+    ) -> None:
+        self._client = client
+        self.model = model
+        self._stream = stream
+        self._parallel = parallel_tool_calls
+        self._temperature = temperature
+
+    def _request(self, **arguments: Any) -> dict[str, Any]:
+        """The keyword arguments of one request: the model, ``arguments`` but those that are
+        ``None``, and the temperature if one was set."""
+        request: dict[str, Any] = {"model": self.model}
+        request.update((key, value) for key, value in arguments.items() if value is not None)
+        if self._temperature is not None:
+            request["temperature"] = self._temperature
+        return request
+
+    def _tools(self, tools: Sequence[dict[str, Any]]) -> dict[str, Any]:
+        """The request's arguments that offer ``tools`` (none when there are none), as OpenAI's
+        APIs take them; a subclass for another API says them its way."""
+        if not tools:
+            return {}
+        return {"tools": list(tools), "parallel_tool_calls": self._parallel}
+
+    @staticmethod
+    def _said(turn: AssistantTurn, on_text: TextSink | None) -> AssistantTurn:
+        """``turn``, answered whole (not streamed): its text reaches ``on_text`` at once."""
+        if turn.text and on_text:
+            on_text(turn.text)
+        return turn
 
 
 class ScriptExhausted(RuntimeError):

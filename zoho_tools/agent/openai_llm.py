@@ -9,30 +9,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from zoho_tools.agent.llm import AssistantTurn, Message, TextSink
+from zoho_tools.agent.llm import AssistantTurn, Message, SdkLLM, TextSink
 from zoho_tools.orchestrator import ToolCall
 
 if TYPE_CHECKING:
-    from openai import AsyncOpenAI
+    from openai import AsyncOpenAI  # noqa: F401  (the client type, named as a string below)
 
 
-class OpenAIChatLLM:
-    """An :class:`~zoho_tools.agent.llm.LLM` backed by ``client.chat.completions.create``."""
+class OpenAIChatLLM(SdkLLM["AsyncOpenAI"]):
+    """An :class:`~zoho_tools.agent.llm.LLM` backed by ``client.chat.completions.create``.
 
-    def __init__(
-        self,
-        client: AsyncOpenAI,
-        model: str,
-        *,
-        stream: bool = True,
-        parallel_tool_calls: bool = True,
-        temperature: float | None = None,
-    ) -> None:
-        self._client = client
-        self.model = model
-        self._stream = stream
-        self._parallel = parallel_tool_calls
-        self._temperature = temperature
+    ``OpenAIChatLLM(client, model, *, stream=True, parallel_tool_calls=True, temperature=None)``
+    (see :class:`~zoho_tools.agent.llm.SdkLLM`).
+    """
 
     async def complete(
         self,
@@ -41,23 +30,16 @@ class OpenAIChatLLM:
         *,
         on_text: TextSink | None = None,
     ) -> AssistantTurn:
-        options: dict[str, Any] = {"model": self.model, "messages": list(messages)}
-        if tools:
-            options["tools"] = list(tools)
-            options["parallel_tool_calls"] = self._parallel
-        if self._temperature is not None:
-            options["temperature"] = self._temperature
+        options = self._request(messages=list(messages), **self._tools(tools))
         if not self._stream:
             completion = await self._client.chat.completions.create(**options)
             message = completion.choices[0].message
-            if message.content and on_text:
-                on_text(message.content)
             calls = tuple(
                 ToolCall(name=c.function.name, arguments=c.function.arguments, id=c.id)
                 for c in message.tool_calls or ()
                 if c.type == "function"
             )
-            return AssistantTurn(text=message.content or "", tool_calls=calls)
+            return self._said(AssistantTurn(text=message.content or "", tool_calls=calls), on_text)
         return await self._streamed(options, on_text)
 
     async def _streamed(self, options: dict[str, Any], on_text: TextSink | None) -> AssistantTurn:

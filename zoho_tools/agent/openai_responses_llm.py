@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from zoho_tools.agent.llm import AssistantTurn, Message, TextSink
+from zoho_tools.agent.llm import AssistantTurn, Message, SdkLLM, TextSink
 from zoho_tools.orchestrator import ToolCall
 
 if TYPE_CHECKING:
@@ -23,10 +23,13 @@ if TYPE_CHECKING:
     from openai.types.responses import Response
 
 
-class OpenAIResponsesLLM:
-    """An :class:`~zoho_tools.agent.llm.LLM` backed by ``client.responses``."""
+class OpenAIResponsesLLM(SdkLLM["AsyncOpenAI"]):
+    """An :class:`~zoho_tools.agent.llm.LLM` backed by ``client.responses``.
 
-    #: The tool definitions this model takes (see :func:`zoho_tools.adapters.export`).
+    Takes the options of :class:`~zoho_tools.agent.llm.SdkLLM`, and ``store``: whether OpenAI
+    keeps the responses (off by default: each request carries the whole history).
+    """
+
     tool_format = "openai-responses"
 
     def __init__(
@@ -39,12 +42,14 @@ class OpenAIResponsesLLM:
         store: bool = False,
         temperature: float | None = None,
     ) -> None:
-        self._client = client
-        self.model = model
-        self._stream = stream
-        self._parallel = parallel_tool_calls
+        super().__init__(
+            client,
+            model,
+            stream=stream,
+            parallel_tool_calls=parallel_tool_calls,
+            temperature=temperature,
+        )
         self._store = store
-        self._temperature = temperature
 
     async def complete(
         self,
@@ -54,20 +59,11 @@ class OpenAIResponsesLLM:
         on_text: TextSink | None = None,
     ) -> AssistantTurn:
         instructions, items = to_responses_input(messages)
-        options: dict[str, Any] = {"model": self.model, "input": items, "store": self._store}
-        if instructions:
-            options["instructions"] = instructions
-        if tools:
-            options["tools"] = list(tools)
-            options["parallel_tool_calls"] = self._parallel
-        if self._temperature is not None:
-            options["temperature"] = self._temperature
+        options = self._request(
+            input=items, store=self._store, instructions=instructions or None, **self._tools(tools)
+        )
         if not self._stream:
-            response = await self._client.responses.create(**options)
-            turn = _turn(response)
-            if turn.text and on_text:
-                on_text(turn.text)
-            return turn
+            return self._said(_turn(await self._client.responses.create(**options)), on_text)
         async with self._client.responses.stream(**options) as stream:
             async for event in stream:
                 if event.type == "response.output_text.delta" and on_text:

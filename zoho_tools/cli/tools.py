@@ -240,10 +240,12 @@ def _for_org(catalog: Catalog) -> Catalog:
 def _catalog(custom_file: str | None) -> Catalog:
     """The built-in catalog, plus the custom actions of ``custom_file`` if given."""
     from zoho_tools.catalog import CATALOG
-    from zoho_tools.custom_actions import CustomActionError, load_custom_actions
 
     if custom_file is None:
         return CATALOG
+    # Only with --custom: reading the file takes pydantic and the YAML/TOML readers.
+    from zoho_tools.custom_actions import CustomActionError, load_custom_actions
+
     try:
         return CATALOG.with_actions(load_custom_actions(custom_file))
     except (CustomActionError, ValueError) as exc:
