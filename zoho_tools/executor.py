@@ -122,8 +122,11 @@ class Executor:
             headers={"User-Agent": f"zoho-tools/{__version__}", "Accept": "application/json"},
         )
         #: The org's own picklists and mandatory fields, when ``metadata_ttl`` is given: the agent
-        #: loop then validates against them (see :mod:`zoho_tools.org`).
-        self.metadata = None if metadata_ttl is None else OrgMetadata(self.send, ttl=metadata_ttl)
+        #: loop fits actions to them before checking calls (see :mod:`zoho_tools.org`); None:
+        #: the catalog's declarations are used as they are.
+        self.metadata: OrgMetadata | None = (
+            None if metadata_ttl is None else OrgMetadata(self.send, ttl=metadata_ttl)
+        )
 
     @property
     def api_domain(self) -> str:

@@ -16,7 +16,8 @@ from zoho_tools.auth.errors import InvalidGrant, NotConnected, RefreshThrottled
 from zoho_tools.auth.oauth import OAuthClient
 from zoho_tools.auth.store import FileTokenStore, MemoryTokenStore, TokenStore
 from zoho_tools.auth.tokens import TokenSet
-from zoho_tools.auth.zoho_auth import StaticTokenAuth, ZohoAuth, sandbox_auth
+from zoho_tools.auth.zoho_auth import StaticTokenAuth, ZohoAuth
+from zoho_tools.connection import sandbox_auth
 from zoho_tools.sandbox import Sandbox
 
 CURRENT_USER = "/crm/v7/users"

@@ -140,22 +140,14 @@ def load_services(
                 notice=notice,
             )
             return Services(settings, None, services)
-        store, tokens = None, None
-        if redis is not None:
-            from zoho_tools.connection import token_store
-            from zoho_tools.server.redis_state import RedisConversationStore
-
-            store = RedisConversationStore(redis)
-            tokens = token_store(settings, redis=redis) if org else None
         single = load_service(
             settings,
             use_org=org,
             employee_file=employee_file,
             custom_file=custom_file,
             time_zone=time_zone,
-            store=store,
+            redis=redis,
             notice=notice,
-            tokens=tokens,
         )
         return Services(settings, single, {})
     except (

@@ -191,7 +191,9 @@ def status(tenant: str | None, redis_url: str | None) -> None:
         click.echo(f"Not connected to Zoho CRM. Run `{again}`.")
         click.echo(f"  Tokens would be stored in: {where}")
         raise SystemExit(1)
-    refreshable = settings.can_refresh(token)
+    from zoho_tools.connection import can_refresh
+
+    refreshable = can_refresh(settings, token)
     if token.expires_within(0, time.time()):
         if not refreshable:
             click.echo("Not connected: the access token has expired and cannot be refreshed.")
