@@ -49,6 +49,7 @@ from pydantic_settings import (
 )
 
 from zoho_tools.auth.regions import DEFAULT_REGION, Region, region
+from zoho_tools.errors import SetupError
 
 APP_NAME = "zoho-tools"
 CONFIG_ENV = "ZOHO_TOOLS_CONFIG"
@@ -74,7 +75,7 @@ def default_token_store() -> Path:
     return config_dir() / "tokens.json"
 
 
-class ConfigError(ValueError):
+class ConfigError(SetupError, ValueError):
     """The configuration cannot be used; one line naming the file or variable and the fix.
     It never quotes a configured value (one could be the client secret)."""
 

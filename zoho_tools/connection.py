@@ -123,15 +123,23 @@ def token_store(
     (the tenant's own under ``tenants/``).
 
     Raises:
-        ValueError: Redis without ``ZOHO_TOOLS_TOKEN_KEY``, or a key that is too short.
+        ConfigError: Redis without ``ZOHO_TOOLS_TOKEN_KEY``, or a key that is too short.
     """
     from zoho_tools.auth.store import FileTokenStore
     from zoho_tools.shared import DEFAULT_TENANT
 
     if redis is not None:
         from zoho_tools.auth.redis_store import RedisTokenStore, TokenCipher
+        from zoho_tools.config import ConfigError
 
-        cipher = TokenCipher(settings.token_keys())
+        keys = settings.token_keys()
+        if not keys:
+            raise ConfigError(
+                "tokens in Redis are encrypted: set ZOHO_TOOLS_TOKEN_KEY to a secret of 32+ bytes "
+                '(`python -c "import secrets; print(secrets.token_hex(32))"`), the same on '
+                "every worker"
+            )
+        cipher = TokenCipher(keys)
         return RedisTokenStore(redis, cipher, tenant=tenant or DEFAULT_TENANT)
     path = settings.tenant(tenant).token_store if tenant else settings.token_store
     return FileTokenStore(path)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from zoho_tools.errors import ZohoToolsError
 from zoho_tools.orchestrator import ToolCall
 
 Message = dict[str, Any]
@@ -66,7 +67,7 @@ def tool_format(llm: LLM) -> str:
     return str(getattr(llm, "tool_format", "openai"))
 
 
-class ScriptExhausted(RuntimeError):
+class ScriptExhausted(ZohoToolsError, RuntimeError):
     """The scripted model was asked for more turns than its script has."""
 
 

@@ -112,12 +112,8 @@ def load_services(
     the token key set and every tenant's tokens stored there) unless not ``check`` (a worker
     process, whose parent checked; it runs in an event loop already). A failure is a
     :class:`click.ClickException` of one line: ``describe(exc)`` (default: the error's text)."""
-    from zoho_tools.auth import NotConnected
-    from zoho_tools.auth.store import TokenStoreError
-    from zoho_tools.custom_actions import CustomActionError
-    from zoho_tools.employee import EmployeeError
+    from zoho_tools.errors import AuthError, SetupError
     from zoho_tools.server.service import load_service, load_tenants
-    from zoho_tools.shared import SharedStateError
 
     settings = _settings(redis_url)
     names = list(tenants) or sorted(settings.tenants)
@@ -150,14 +146,9 @@ def load_services(
             notice=notice,
         )
         return Services(settings, single, {})
-    except (
-        CustomActionError,
-        EmployeeError,
-        NotConnected,
-        SharedStateError,
-        TokenStoreError,
-        ValueError,
-    ) as exc:
+    # Settings, files, Redis and tokens say what to fix; a ValueError names a flag's bad value
+    # (a tenant's name, a token key).
+    except (AuthError, SetupError, ValueError) as exc:
         raise click.ClickException((describe or one_line)(exc)) from None
 
 
