@@ -1,13 +1,14 @@
 """The composition root: where settings, OAuth, the sandbox and the executor are wired together.
 
 Everything that turns configuration into something that sends requests is built here, and only
-here: the auth of a connected org (:func:`org_auth`) or of the embedded sandbox
-(:func:`sandbox_auth`), where an org's tokens live (:func:`token_store`), executors for either
-(:func:`org_executor`, :func:`sandbox_executor`), and :func:`open_backend`, which the command
-line, the servers and library users call: the connected org when asked for (and connected),
-otherwise the embedded sandbox with its demo org, saying so. The layers below know nothing of
-this: :mod:`zoho_tools.auth` takes a token store and an ``httpx.AsyncClient``, the executor takes
-an ``httpx.Auth`` and a transport. Tests build their executors with these same functions.
+here: an org's OAuth client (:func:`oauth_client`) and auth (:func:`org_auth`), the embedded
+sandbox's auth (:func:`sandbox_auth`), where an org's tokens live (:func:`token_store`),
+executors for either (:func:`org_executor`, :func:`sandbox_executor`), and :func:`open_backend`,
+which the command line, the servers and library users call: the connected org when asked for
+(and connected), otherwise the embedded sandbox with its demo org, saying so. The layers below
+know nothing of this: :mod:`zoho_tools.auth` takes a token store and an ``httpx.AsyncClient``,
+the executor takes an ``httpx.Auth`` and a transport. Tests build their executors with these
+same functions.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
     from redis.asyncio import Redis
 
-    from zoho_tools.auth import ZohoAuth
+    from zoho_tools.auth import OAuthClient, ZohoAuth
     from zoho_tools.auth.store import AsyncTokenStore, TokenStore
     from zoho_tools.auth.tokens import TokenSet
     from zoho_tools.config import Settings
@@ -51,6 +52,31 @@ class ExecutorOptions(TypedDict, total=False):
 # -- auth ----------------------------------------------------------------------------------------
 
 
+def oauth_client(
+    settings: Settings,
+    *,
+    http: httpx.AsyncClient,
+    credentials: tuple[str, str] | None = None,
+    accounts_server: str | None = None,
+    clock: Callable[[], float] = time.time,
+) -> OAuthClient:
+    """The OAuth client of ``settings``: its client id and secret (or ``credentials``, e.g.
+    typed in by the user) at its accounts server (or ``accounts_server``, e.g. a token's own),
+    sending through ``http`` within ``settings.request_timeout``. Without configured
+    credentials, the id and secret stored with the tokens are used for refreshing."""
+    from zoho_tools.auth import OAuthClient
+
+    client_id, secret = credentials or settings.client_credentials() or ("", "")
+    return OAuthClient(
+        client_id,
+        secret,
+        accounts_server=accounts_server or settings.accounts_server,
+        http=http,
+        clock=clock,
+        timeout=settings.request_timeout,
+    )
+
+
 def org_auth(
     settings: Settings,
     *,
@@ -66,18 +92,10 @@ def org_auth(
     request (or :attr:`~zoho_tools.auth.ZohoAuth.api_domain`), which raises
     :class:`~zoho_tools.auth.NotConnected` if nothing is stored.
     """
-    from zoho_tools.auth import OAuthClient, ZohoAuth
+    from zoho_tools.auth import ZohoAuth
     from zoho_tools.auth.store import FileTokenStore
 
-    client_id, secret = settings.client_credentials() or ("", "")
-    oauth = OAuthClient(
-        client_id,
-        secret,
-        accounts_server=settings.accounts_server,
-        http=http,
-        clock=clock,
-        timeout=settings.request_timeout,
-    )
+    oauth = oauth_client(settings, http=http, clock=clock)
     return ZohoAuth(store or FileTokenStore(settings.token_store), oauth, clock=clock)
 
 
