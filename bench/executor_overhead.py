@@ -129,8 +129,7 @@ async def sides(loopback: bool) -> AsyncIterator[Sides]:
     import httpx
 
     from zoho_tools.agent.loop import run_tool_calls
-    from zoho_tools.auth import sandbox_auth
-    from zoho_tools.executor import Executor
+    from zoho_tools.connection import sandbox_executor
     from zoho_tools.orchestrator import Conversation, ToolCall
     from zoho_tools.sandbox import Sandbox
 
@@ -139,11 +138,7 @@ async def sides(loopback: bool) -> AsyncIterator[Sides]:
     with served as server:
         base_url = server.url if server is not None else sb.base_url
         transport = None if loopback else sb.async_transport()
-        token_http = httpx.AsyncClient(transport=transport)
-        auth = sandbox_auth(sb, http=token_http)
-        executor = Executor(
-            api_domain=base_url, auth=auth, transport=transport, resources=(token_http,)
-        )
+        executor = sandbox_executor(sb, served_at=server.url if server is not None else None)
         raw = httpx.AsyncClient(
             transport=transport,
             base_url=f"{base_url}/crm/v7",

@@ -2,11 +2,13 @@
 
 The package is layered bottom-up; each module imports only from the ones above it in this list:
 
+- ``errors``: ``ZohoToolsError``, the root of every exception raised on purpose, and its families.
 - ``templates``: the declaration of an action (:class:`ActionTemplate`, :class:`Param`).
 - ``catalog``: the built-in actions, and custom actions loaded from a file.
 - ``schemas`` and ``adapters``: tool definitions for OpenAI, Anthropic and MCP.
 - ``sandbox``: an embedded Zoho CRM v7 simulator (it models Zoho, not our templates).
 - ``auth``, ``config``, ``results``, ``executor``: sending requests to Zoho and reading the answers.
+- ``connection``: the composition root, wiring settings, OAuth, the sandbox and executors.
 - ``orchestrator``: validation, slot filling and confirmation between the model and the executor.
 - ``agent`` and ``cli``: the agent loop, the scripted-conversation runner, the command line (the
   ``cli`` extra: click, rich and prompt_toolkit, which nothing else imports).

@@ -29,7 +29,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import platformdirs
 from pydantic import (
@@ -49,9 +49,7 @@ from pydantic_settings import (
 )
 
 from zoho_tools.auth.regions import DEFAULT_REGION, Region, region
-
-if TYPE_CHECKING:
-    from zoho_tools.auth.tokens import TokenSet
+from zoho_tools.errors import SetupError
 
 APP_NAME = "zoho-tools"
 CONFIG_ENV = "ZOHO_TOOLS_CONFIG"
@@ -77,7 +75,7 @@ def default_token_store() -> Path:
     return config_dir() / "tokens.json"
 
 
-class ConfigError(ValueError):
+class ConfigError(SetupError, ValueError):
     """The configuration cannot be used; one line naming the file or variable and the fix.
     It never quotes a configured value (one could be the client secret)."""
 
@@ -334,28 +332,6 @@ class Settings(BaseSettings):
         if self.client_id and self.client_secret:
             return self.client_id, self.client_secret.get_secret_value()
         return None
-
-    def credentials_present(self) -> bool:
-        """Whether Zoho can be called: stored tokens that :meth:`can_refresh`, or a stored access
-        token that has not expired yet.
-
-        Raises:
-            TokenStoreError: the token file exists but cannot be read (it is not "no tokens").
-        """
-        import time
-
-        from zoho_tools.auth.store import FileTokenStore
-
-        token = FileTokenStore(self.token_store).load()
-        if token is None:
-            return False
-        return self.can_refresh(token) or not token.expires_within(0, time.time())
-
-    def can_refresh(self, token: TokenSet) -> bool:
-        """Whether ``token`` can be refreshed: it has a refresh token, and the client id and
-        secret are configured or were stored with it by ``zoho-tools connect``."""
-        has_client = bool(token.client_id and token.client_secret)
-        return bool(token.refresh_token) and (has_client or self.client_credentials() is not None)
 
 
 def _secrets(value: SecretStr | None, name: str) -> list[str]:

@@ -32,6 +32,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from zoho_tools.errors import SetupError
 from zoho_tools.files import FileError, read_document
 from zoho_tools.templates import (
     NAME_PATTERN,
@@ -45,7 +46,7 @@ from zoho_tools.templates import (
 CUSTOM_CATEGORY = "custom"
 
 
-class CustomActionError(ValueError):
+class CustomActionError(SetupError, ValueError):
     """A custom actions file that cannot be used; the message says where and why."""
 
 

@@ -23,11 +23,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from zoho_tools.catalog import Catalog, UnknownName
 from zoho_tools.config import CountryCode, TimeZoneName
+from zoho_tools.errors import SetupError
 from zoho_tools.files import FileError, describe_validation, read_document
 from zoho_tools.orchestrator import Employee
 
 
-class EmployeeError(ValueError):
+class EmployeeError(SetupError, ValueError):
     """An employee file that cannot be used; the message says where and why."""
 
 

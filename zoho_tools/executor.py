@@ -16,7 +16,8 @@ Faults, and why they are handled this way:
   unknown and how to check, so a retry can never make a duplicate record. A write that gives up
   after an attempt whose answer was lost says the same: Zoho may have done it;
 - anything the model can act on comes back as an :class:`~zoho_tools.results.ActionResult`, never
-  as an exception. Exceptions are left for programming errors.
+  as an exception. Exceptions are left for programming errors. Which exception (network, OAuth)
+  becomes which result is one table, :data:`FAULTS`.
 """
 
 from __future__ import annotations
@@ -73,10 +74,6 @@ class RetryPolicy:
         return min(self.max_delay, self.base_delay * 2.0 ** (attempt - 1)) * draw
 
 
-#: Errors raised before a single byte reached Zoho: always safe to retry, even a create.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-
 class Executor:
     """Renders and sends actions to Zoho CRM (``{api_domain}/crm/v7``).
 
@@ -122,8 +119,11 @@ class Executor:
             headers={"User-Agent": f"zoho-tools/{__version__}", "Accept": "application/json"},
         )
         #: The org's own picklists and mandatory fields, when ``metadata_ttl`` is given: the agent
-        #: loop then validates against them (see :mod:`zoho_tools.org`).
-        self.metadata = None if metadata_ttl is None else OrgMetadata(self.send, ttl=metadata_ttl)
+        #: loop fits actions to them before checking calls (see :mod:`zoho_tools.org`); None:
+        #: the catalog's declarations are used as they are.
+        self.metadata: OrgMetadata | None = (
+            None if metadata_ttl is None else OrgMetadata(self.send, ttl=metadata_ttl)
+        )
 
     @property
     def api_domain(self) -> str:
@@ -165,10 +165,10 @@ class Executor:
             if isinstance(outcome, ActionResult):
                 result = _deleted_before(outcome, rendered) if answer_lost else outcome
                 return replace(result, attempts=attempt) if attempt > 1 else result
-            failure, retry_after = outcome
+            failure = outcome
             answer_lost = answer_lost or not failure.may_retry_write
             safe = template.idempotent or failure.may_retry_write
-            wait = self._wait_before(attempt, retry_after, deadline)
+            wait = self._wait_before(attempt, failure.retry_after, deadline)
             if safe and wait is not None:
                 logger.info(
                     "%s: %s, retrying in %.2fs (attempt %d)",
@@ -197,7 +197,7 @@ class Executor:
 
     async def _attempt(
         self, template: ActionTemplate, rendered: RenderedRequest, timeout: float
-    ) -> ActionResult | tuple[_Failure, float | None]:
+    ) -> ActionResult | _Failure:
         started = self._clock()
         try:
             response = await self._client.request(
@@ -207,22 +207,8 @@ class Executor:
                 json=rendered.json,
                 timeout=httpx.Timeout(timeout, connect=min(timeout, 3.0)),
             )
-        except _NOT_SENT as exc:
-            return _Failure(NETWORK_ERROR, f"could not connect ({type(exc).__name__})", True), None
-        except httpx.TimeoutException as exc:
-            return _Failure(NETWORK_ERROR, f"timed out ({type(exc).__name__})", False), None
-        except httpx.TransportError as exc:
-            return _Failure(NETWORK_ERROR, f"connection failed ({type(exc).__name__})", False), None
-        except RefreshThrottled as exc:
-            # The request was not sent: Zoho refuses new tokens for a while.
-            return error_result(template.name, AUTH_THROTTLED, str(exc), request=rendered)
-        except AccountsUnavailable as exc:
-            # The accounts server did not answer the refresh: a network fault, not a lost
-            # connection. The request itself was not sent, so even a create may retry.
-            return _Failure(NETWORK_ERROR, f"could not refresh the token: {exc}", True), None
-        except OAuthError as exc:
-            # Not sent either: no usable token (revoked, never connected, wrong client).
-            return error_result(template.name, NOT_CONNECTED, str(exc), request=rendered)
+        except FAULT_TYPES as exc:
+            return _fault(exc, template, rendered)
         logger.debug(
             "%s %s -> %d in %.0f ms",
             rendered.method,
@@ -232,11 +218,11 @@ class Executor:
         )
         status = response.status_code
         if status == 429:
-            return _Failure(RATE_LIMITED, "rate limited (429)", True, status), _retry_after(
-                response
+            return _Failure(
+                RATE_LIMITED, "rate limited (429)", True, status, _retry_after(response)
             )
         if status >= 500:
-            return _Failure(SERVER_ERROR, f"Zoho answered {status}", False, status), None
+            return _Failure(SERVER_ERROR, f"Zoho answered {status}", False, status)
         return from_response(
             template, rendered, status, _json_body(response), max_records=self._max_records
         )
@@ -257,12 +243,14 @@ class Executor:
 
 @dataclass(frozen=True, slots=True)
 class _Failure:
-    """A failed attempt. ``may_retry_write`` is true when Zoho certainly did not act on it."""
+    """A failed attempt, which may be retried. ``may_retry_write`` is true when Zoho certainly
+    did not act on it; ``retry_after`` is the wait Zoho asked for, if any."""
 
     code: str
     reason: str
     may_retry_write: bool
     http_status: int | None = None
+    retry_after: float | None = None
 
     def result(
         self, template: ActionTemplate, rendered: RenderedRequest, *, reached: bool
@@ -283,6 +271,76 @@ class _Failure:
             http_status=self.http_status,
             request=rendered,
         )
+
+
+#: Builds what an exception raised instead of Zoho's answer comes to: a :class:`_Failure`
+#: (retried if safe; see :meth:`Executor.send`) or a final :class:`ActionResult`.
+FaultMapping = Callable[[Exception, ActionTemplate, RenderedRequest], ActionResult | _Failure]
+
+
+def _not_sent(exc: Exception, template: ActionTemplate, rendered: RenderedRequest) -> _Failure:
+    # Raised before a single byte reached Zoho: always safe to retry, even a create.
+    return _Failure(NETWORK_ERROR, f"could not connect ({type(exc).__name__})", True)
+
+
+def _timed_out(exc: Exception, template: ActionTemplate, rendered: RenderedRequest) -> _Failure:
+    # Zoho may have received the request and acted on it: only idempotent actions retry.
+    return _Failure(NETWORK_ERROR, f"timed out ({type(exc).__name__})", False)
+
+
+def _connection_failed(
+    exc: Exception, template: ActionTemplate, rendered: RenderedRequest
+) -> _Failure:
+    return _Failure(NETWORK_ERROR, f"connection failed ({type(exc).__name__})", False)
+
+
+def _refresh_throttled(
+    exc: Exception, template: ActionTemplate, rendered: RenderedRequest
+) -> ActionResult:
+    # Zoho refuses new tokens for a while: retrying within a call's budget cannot help.
+    return error_result(template.name, AUTH_THROTTLED, str(exc), request=rendered)
+
+
+def _accounts_unavailable(
+    exc: Exception, template: ActionTemplate, rendered: RenderedRequest
+) -> _Failure:
+    # The accounts server did not answer the refresh: a network fault, not a lost connection.
+    # The request itself was not sent, so even a create may retry.
+    return _Failure(NETWORK_ERROR, f"could not refresh the token: {exc}", True)
+
+
+def _not_connected(
+    exc: Exception, template: ActionTemplate, rendered: RenderedRequest
+) -> ActionResult:
+    # No usable token (revoked, never connected, wrong client): only a reconnect helps.
+    return error_result(template.name, NOT_CONNECTED, str(exc), request=rendered)
+
+
+#: Every fault a request can raise instead of answering, and what it becomes: the first entry
+#: whose type matches wins, so a subclass comes before its base. The httpx entries are the
+#: network; the OAuth ones were raised by the auth flow before the request was sent.
+FAULTS: tuple[tuple[type[Exception], FaultMapping], ...] = (
+    (httpx.ConnectError, _not_sent),
+    (httpx.ConnectTimeout, _not_sent),
+    (httpx.PoolTimeout, _not_sent),
+    (httpx.TimeoutException, _timed_out),
+    (httpx.TransportError, _connection_failed),
+    (RefreshThrottled, _refresh_throttled),
+    (AccountsUnavailable, _accounts_unavailable),
+    (OAuthError, _not_connected),
+)
+#: The exception types :data:`FAULTS` maps, for the one ``except`` clause that catches them.
+FAULT_TYPES = tuple(kind for kind, _ in FAULTS)
+
+
+def _fault(
+    exc: Exception, template: ActionTemplate, rendered: RenderedRequest
+) -> ActionResult | _Failure:
+    """``exc`` mapped by the first entry of :data:`FAULTS` it is an instance of."""
+    for kind, mapping in FAULTS:
+        if isinstance(exc, kind):
+            return mapping(exc, template, rendered)
+    raise exc  # not a fault the table maps: a bug, reported as one
 
 
 def _deleted_before(result: ActionResult, rendered: RenderedRequest) -> ActionResult:

@@ -19,6 +19,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from zoho_tools.errors import SetupError
+
 #: Deepest nesting of lists and mappings accepted in a hand-written file: real ones are a few
 #: levels deep, and code that walks a document recursively must not be exhausted by one.
 MAX_DEPTH = 32
@@ -26,7 +28,7 @@ MAX_DEPTH = 32
 _KINDS = {".json": "JSON", ".yaml": "YAML", ".yml": "YAML", ".toml": "TOML"}
 
 
-class FileError(ValueError):
+class FileError(SetupError, ValueError):
     """A file that cannot be used; the message is one line naming the file and the problem."""
 
 

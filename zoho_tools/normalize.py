@@ -15,10 +15,11 @@ from functools import cached_property, lru_cache
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from zoho_tools.errors import RequestBuildError
 from zoho_tools.zoho import is_record_id
 
 
-class ValueProblem(ValueError):
+class ValueProblem(RequestBuildError, ValueError):
     """A value that cannot be used; the message says what to send instead."""
 
 

@@ -20,13 +20,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from zoho_tools.errors import RequestBuildError
 from zoho_tools.normalize import brief, search_kind, searchable
 from zoho_tools.templates import PLACEHOLDER, ActionTemplate, Param
 from zoho_tools.variables import MissingVariable, VariableScope, render
 from zoho_tools.zoho import MODULES, is_record_id
 
 
-class UnsafeRequest(ValueError):
+class UnsafeRequest(RequestBuildError, ValueError):
     """A request that must not be sent: a value that would change which endpoint is called (a
     path segment that is not an id or module), or a search Zoho would refuse. ``hint`` says what
     to send instead."""

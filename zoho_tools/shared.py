@@ -25,6 +25,8 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
+from zoho_tools.errors import SetupError
+
 if TYPE_CHECKING:
     from redis.asyncio import Redis
     from redis.asyncio.lock import Lock
@@ -36,7 +38,7 @@ PREFIX = "zoho-tools"
 DEFAULT_TENANT = "default"
 
 
-class SharedStateError(Exception):
+class SharedStateError(SetupError):
     """Redis could not be used: unreachable, or a lock could not be had in time. The message
     names the setting to check and never the URL's password."""
 

@@ -25,11 +25,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from zoho_tools.errors import RequestBuildError
 from zoho_tools.normalize import brief_name
 from zoho_tools.templates import PLACEHOLDER
 
 
-class MissingVariable(LookupError):
+class MissingVariable(RequestBuildError, LookupError):
     """A ``{{name}}`` could not be resolved: no such call variable, result or field."""
 
     def __init__(self, name: str, reason: str = "") -> None:

@@ -9,6 +9,7 @@ import pytest
 from zoho_tools.auth.store import FileTokenStore, TokenStoreError
 from zoho_tools.auth.tokens import TokenSet
 from zoho_tools.config import Settings, config_file, load_settings
+from zoho_tools.connection import credentials_present
 
 from .conftest import START
 
@@ -92,18 +93,18 @@ def _token(**changes: object) -> TokenSet:
 def test_credentials_present(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "tokens.json"
     settings = Settings(token_store=path)
-    assert not settings.credentials_present()  # nothing stored
+    assert not credentials_present(settings)  # nothing stored
 
     FileTokenStore(path).save(_token())
-    assert not settings.credentials_present()  # expired, and no client to refresh it with
-    assert Settings(token_store=path, client_id="1000.C", client_secret="s").credentials_present()
+    assert not credentials_present(settings)  # expired, and no client to refresh it with
+    assert credentials_present(Settings(token_store=path, client_id="1000.C", client_secret="s"))
 
     FileTokenStore(path).save(_token(client_id="1000.C", client_secret="s"))
-    assert settings.credentials_present()  # connect stored the client with the tokens
+    assert credentials_present(settings)  # connect stored the client with the tokens
 
     FileTokenStore(path).save(_token(refresh_token=None, expires_at=4_000_000_000.0))
-    assert settings.credentials_present()  # a live access token on its own
+    assert credentials_present(settings)  # a live access token on its own
 
     path.write_text("not json")  # a corrupt file is not "nothing stored": say so
     with pytest.raises(TokenStoreError, match="cannot read the token file"):
-        settings.credentials_present()
+        credentials_present(settings)

@@ -13,7 +13,7 @@ import pytest
 
 from zoho_tools.auth.connect import (
     DEFAULT_SCOPES,
-    ConnectError,
+    ConsentFlowError,
     connect_self_client,
     connect_with_browser,
 )
@@ -142,7 +142,7 @@ async def test_state_mismatch_is_refused(home: Served, http: httpx.AsyncClient) 
 
     store = MemoryTokenStore()
     browser = Browser(rewrite=forge_state)
-    with pytest.raises(ConnectError, match="state does not match") as info:
+    with pytest.raises(ConsentFlowError, match="state does not match") as info:
         await run_connect(oauth_at(home, http), browser, store)
     browser.join()
     assert "zoho-tools connect" in str(info.value)
@@ -162,7 +162,7 @@ async def test_an_accounts_server_that_is_not_zoho_is_refused(
 
     store = MemoryTokenStore()
     browser = Browser(tamper_redirect=elsewhere)
-    with pytest.raises(ConnectError, match="refused to send the client secret"):
+    with pytest.raises(ConsentFlowError, match="refused to send the client secret"):
         await run_connect(oauth_at(home, http), browser, store)
     browser.join()
     assert home.token_posts() == 0
@@ -176,13 +176,13 @@ async def test_denied_consent(home: Served, http: httpx.AsyncClient) -> None:
         return parts._replace(query=urlencode({"error": "access_denied", "state": state})).geturl()
 
     browser = Browser(tamper_redirect=deny)
-    with pytest.raises(ConnectError, match=r"did not grant access \(access_denied\)"):
+    with pytest.raises(ConsentFlowError, match=r"did not grant access \(access_denied\)"):
         await run_connect(oauth_at(home, http), browser, MemoryTokenStore())
     browser.join()
 
 
 async def test_nobody_consents_in_time(home: Served, http: httpx.AsyncClient) -> None:
-    with pytest.raises(ConnectError, match="nobody completed the consent") as info:
+    with pytest.raises(ConsentFlowError, match="nobody completed the consent") as info:
         await run_connect(oauth_at(home, http), None, MemoryTokenStore(), timeout=0.2)
     assert "zoho-tools connect" in str(info.value)
 
@@ -192,7 +192,7 @@ async def test_a_busy_port_says_to_choose_another(home: Served, http: httpx.Asyn
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        with pytest.raises(ConnectError, match="--port"):
+        with pytest.raises(ConsentFlowError, match="--port"):
             await connect_with_browser(
                 oauth_at(home, http), MemoryTokenStore(), port=port, open_browser=None
             )

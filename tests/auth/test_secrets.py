@@ -18,9 +18,10 @@ from tests.clocks import Clock
 from zoho_tools.auth.errors import InvalidClient, InvalidGrant, OAuthError
 from zoho_tools.auth.oauth import OAuthClient
 from zoho_tools.auth.store import FileTokenStore
-from zoho_tools.auth.zoho_auth import ZohoAuth, auth_from_settings
+from zoho_tools.auth.zoho_auth import ZohoAuth
 from zoho_tools.cli import main
 from zoho_tools.config import load_settings
+from zoho_tools.connection import org_auth
 from zoho_tools.sandbox import Sandbox
 
 from .helpers import Browser, Served
@@ -71,7 +72,7 @@ def test_no_secret_anywhere(
 
     async def calls() -> None:
         async with httpx.AsyncClient() as http:
-            auth = auth_from_settings(settings, http=http, clock=clock)
+            auth = org_auth(settings, http=http, clock=clock)
             said.extend([repr(auth), repr(auth.oauth), repr(auth.store), repr(auth.token())])
             me = f"{auth.api_domain}/crm/v7/users?type=CurrentUser"
             async with httpx.AsyncClient(auth=auth) as api:

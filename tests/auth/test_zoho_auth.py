@@ -16,7 +16,8 @@ from zoho_tools.auth.errors import InvalidGrant, NotConnected, RefreshThrottled
 from zoho_tools.auth.oauth import OAuthClient
 from zoho_tools.auth.store import FileTokenStore, MemoryTokenStore, TokenStore
 from zoho_tools.auth.tokens import TokenSet
-from zoho_tools.auth.zoho_auth import StaticTokenAuth, ZohoAuth, sandbox_auth
+from zoho_tools.auth.zoho_auth import StaticTokenAuth, ZohoAuth
+from zoho_tools.connection import sandbox_auth
 from zoho_tools.sandbox import Sandbox
 
 CURRENT_USER = "/crm/v7/users"
@@ -53,9 +54,10 @@ def make_oauth(sb: Sandbox, http: httpx.AsyncClient, clock: Clock, **kw: object)
 def make_auth(
     sb: Sandbox, http: httpx.AsyncClient, clock: Clock, store: TokenStore | None = None
 ) -> ZohoAuth:
-    return ZohoAuth(
-        store or MemoryTokenStore(connected(sb, clock)), make_oauth(sb, http, clock), clock=clock
-    )
+    """The product's sandbox auth, or one over ``store`` (tokens kept elsewhere)."""
+    if store is None:
+        return sandbox_auth(sb, http=http, clock=clock)
+    return ZohoAuth(store, make_oauth(sb, http, clock), clock=clock)
 
 
 def refreshes(sb: Sandbox) -> int:
@@ -239,10 +241,7 @@ async def test_other_401s_are_not_refreshed(
     sb: Sandbox, http: httpx.AsyncClient, clock: Clock
 ) -> None:
     # A token without the users scope: Zoho says OAUTH_SCOPE_MISMATCH, and a refresh cannot help.
-    token = TokenSet.from_response(
-        sb.issue_token(scopes=["ZohoCRM.modules.ALL"]), accounts_server=sb.base_url, now=clock()
-    )
-    auth = ZohoAuth(MemoryTokenStore(token), make_oauth(sb, http, clock), clock=clock)
+    auth = sandbox_auth(sb, http=http, scopes=["ZohoCRM.modules.ALL"], clock=clock)
     async with httpx.AsyncClient(auth=auth, transport=sb.async_transport()) as api:
         response = await api.get(f"{sb.base_url}{CURRENT_USER}", params=PARAMS)
     assert response.status_code == 401

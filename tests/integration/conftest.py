@@ -20,8 +20,9 @@ import pytest
 
 from tests.clocks import FakeTime
 from zoho_tools.arguments import prepare
-from zoho_tools.auth import MemoryTokenStore, OAuthClient, TokenSet, ZohoAuth, sandbox_auth
+from zoho_tools.auth import OAuthClient, ZohoAuth
 from zoho_tools.catalog import CATALOG
+from zoho_tools.connection import sandbox_executor
 from zoho_tools.executor import ActionRequest, Executor, RetryPolicy
 from zoho_tools.results import ActionResult
 from zoho_tools.sandbox import LoggedRequest, Sandbox, SandboxServer
@@ -84,21 +85,21 @@ def build_executor(
     api_transport: httpx.AsyncBaseTransport | None = None,
     authenticated: bool = True,
 ) -> tuple[Executor, ZohoAuth | None]:
-    """An executor for ``sb`` with a token of its demo client (of ``scopes``), refreshed through
-    ``sb``'s accounts server; ``api_domain``/``api_transport`` send the API calls elsewhere."""
-    token_http = httpx.AsyncClient(transport=sb.async_transport())
-    auth = sandbox_auth(sb, http=token_http, scopes=scopes) if authenticated else None
-    executor = Executor(
-        api_domain=api_domain or sb.base_url,
-        auth=auth,
-        transport=api_transport or sb.async_transport(),
+    """The product's sandbox executor for ``sb`` (see
+    :func:`~zoho_tools.connection.sandbox_executor`), on fake time; ``api_domain`` and
+    ``api_transport`` send the API calls elsewhere."""
+    executor = sandbox_executor(
+        sb,
+        scopes=scopes,
+        authenticated=authenticated,
+        api_domain=api_domain,
+        transport=api_transport,
         retry=retry,
         sleep=time.sleep,
         clock=time.clock,
         jitter=lambda: 1.0,
-        resources=(token_http,),
     )
-    return executor, auth
+    return executor, _zoho_auth(executor)
 
 
 def served_executor(
@@ -106,47 +107,51 @@ def served_executor(
     server: SandboxServer,
     time: FakeTime,
     *,
-    client_secret: str = Sandbox.DEMO_CLIENT_SECRET,
     timeout: float = 8.0,
     retry: RetryPolicy = RETRY,
 ) -> tuple[Executor, ZohoAuth]:
-    """An executor talking HTTP to ``sb`` served on loopback, API and OAuth alike.
-
-    The API base follows the token's ``api_domain`` (the server's URL), as for a real org. The
-    transports are explicit so that no proxy from the environment is ever used.
-    """
-    token_http = httpx.AsyncClient(transport=httpx.AsyncHTTPTransport())
-    issued = {**sb.issue_token(), "api_domain": server.url}  # as if served from the start
-    token = TokenSet.from_response(issued, accounts_server=server.url, now=sb.clock())
-    oauth = OAuthClient(
-        sb.DEMO_CLIENT_ID,
-        client_secret,
-        accounts_server=server.url,
-        http=token_http,
-        clock=sb.clock,
-    )
-    auth = ZohoAuth(MemoryTokenStore(token), oauth, clock=sb.clock)
-    executor = Executor(
-        api_domain=lambda: auth.api_domain,
-        auth=auth,
-        transport=httpx.AsyncHTTPTransport(),
+    """The product's executor for ``sb`` served on loopback, API and OAuth alike over HTTP; the
+    API base follows the token's ``api_domain`` (the server's URL), as for a real org."""
+    executor = sandbox_executor(
+        sb,
+        served_at=server.url,
         timeout=timeout,
         retry=retry,
         sleep=time.sleep,
         clock=time.clock,
         jitter=lambda: 1.0,
-        resources=(token_http,),
     )
+    auth = _zoho_auth(executor)
+    assert auth is not None
     return executor, auth
+
+
+def _zoho_auth(executor: Executor) -> ZohoAuth | None:
+    assert executor.auth is None or isinstance(executor.auth, ZohoAuth)
+    return executor.auth
 
 
 @contextlib.asynccontextmanager
 async def open_served_agent(
-    sb: Sandbox, server: SandboxServer, time: FakeTime, **options: Any
+    sb: Sandbox,
+    server: SandboxServer,
+    time: FakeTime,
+    *,
+    client_secret: str | None = None,
+    **options: Any,
 ) -> AsyncIterator[Agent]:
-    """An :class:`Agent` over loopback HTTP (see :func:`served_executor` for ``options``)."""
+    """An :class:`Agent` over loopback HTTP (see :func:`served_executor` for ``options``). A
+    ``client_secret`` other than the demo client's makes every refresh fail as Zoho's would."""
     executor, auth = served_executor(sb, server, time, **options)
-    async with executor:
+    async with executor, httpx.AsyncClient(transport=httpx.AsyncHTTPTransport()) as token_http:
+        if client_secret is not None:
+            auth.oauth = OAuthClient(
+                sb.DEMO_CLIENT_ID,
+                client_secret,
+                accounts_server=server.url,
+                http=token_http,
+                clock=sb.clock,
+            )
         yield Agent(sb, executor, auth, time)
 
 

@@ -11,7 +11,7 @@ from tests.loop.conftest import InFlight
 from zoho_tools.agent.llm import ScriptedLLM
 from zoho_tools.agent.loop import identify_at_call_start, run_tool_calls
 from zoho_tools.connection import sandbox_executor
-from zoho_tools.executor import Executor, RetryPolicy
+from zoho_tools.executor import RetryPolicy
 from zoho_tools.orchestrator import Conversation, Employee, ToolCall
 from zoho_tools.sandbox import Sandbox
 
@@ -104,11 +104,7 @@ async def test_the_searches_run_in_parallel_and_chain(
     sandbox: Sandbox, conversation: Conversation
 ) -> None:
     in_flight = InFlight(sandbox.async_transport())
-    executor = Executor(api_domain=sandbox.base_url, transport=in_flight)
-    # The sandbox checks tokens; send one of the demo client's with every request.
-    token = sandbox.issue_token()["access_token"]
-    executor._client.headers["Authorization"] = f"Zoho-oauthtoken {token}"
-    async with executor:
+    async with sandbox_executor(sandbox, transport=in_flight) as executor:
         await run_tool_calls(conversation, executor, [ToolCall("identify_caller", {})])
         assert in_flight.most >= 3  # Contacts, Leads and Accounts at once
         (event,) = await run_tool_calls(

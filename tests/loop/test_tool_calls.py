@@ -86,6 +86,7 @@ class Exploding(Executor):
     def __init__(self, inner: Executor, broken: str) -> None:
         self.inner = inner
         self.broken = broken
+        self.metadata = inner.metadata
 
     async def execute(self, request: ActionRequest) -> ActionResult:
         if request.template.name == self.broken:

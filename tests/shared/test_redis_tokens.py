@@ -19,6 +19,8 @@ from zoho_tools.auth.redis_store import RedisTokenStore, TokenCipher
 from zoho_tools.auth.store import TokenStoreError
 from zoho_tools.auth.tokens import TokenSet
 from zoho_tools.auth.zoho_auth import ZohoAuth
+from zoho_tools.config import ConfigError, Settings
+from zoho_tools.connection import token_store
 from zoho_tools.sandbox import Sandbox
 from zoho_tools.shared import SharedStateError, key
 
@@ -117,8 +119,8 @@ async def test_another_key_cannot_read_the_tokens_and_keys_rotate(
     assert await rotated.load() == token
     await rotated.save(token)  # rewritten with the new key: the old one can go
     assert await RedisTokenStore(redis, TokenCipher([new])).load() == token
-    with pytest.raises(ValueError, match="ZOHO_TOOLS_TOKEN_KEY"):
-        TokenCipher([])
+    with pytest.raises(ConfigError, match="ZOHO_TOOLS_TOKEN_KEY"):
+        token_store(Settings(token_key=None), redis=redis)  # no key: nothing to decrypt with
 
 
 async def test_the_refresh_throttle_is_shared_by_every_worker(redis: Any) -> None:

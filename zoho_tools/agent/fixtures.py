@@ -55,6 +55,7 @@ from zoho_tools.agent.llm import AssistantTurn, Message, ScriptedLLM, ScriptExha
 from zoho_tools.agent.loop import Agent, Event, ToolEvent
 from zoho_tools.config import CountryCode, TimeZoneName
 from zoho_tools.employee import EmployeeSpec
+from zoho_tools.errors import SetupError
 from zoho_tools.files import FileError, describe_validation, read_document
 from zoho_tools.normalize import Locale
 from zoho_tools.orchestrator import Conversation, ToolCall
@@ -63,7 +64,7 @@ from zoho_tools.orchestrator import Conversation, ToolCall
 SECONDS_PER_TURN = 20
 
 
-class FixtureError(ValueError):
+class FixtureError(SetupError, ValueError):
     """A fixture file that cannot be used; one line naming the file and the problem."""
 
 

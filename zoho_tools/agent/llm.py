@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
+from zoho_tools.errors import ZohoToolsError
 from zoho_tools.orchestrator import ToolCall
 
 Message = dict[str, Any]
@@ -123,7 +124,7 @@ class SdkLLM(Generic[Client]):
         return turn
 
 
-class ScriptExhausted(RuntimeError):
+class ScriptExhausted(ZohoToolsError, RuntimeError):
     """The scripted model was asked for more turns than its script has."""
 
 

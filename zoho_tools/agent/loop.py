@@ -228,9 +228,8 @@ async def run_tool_calls(
     (:mod:`zoho_tools.names`), in parallel, before the calls that gave them are checked again.
     """
     events: dict[int, ToolEvent] = {}
-    metadata = getattr(executor, "metadata", None)
-    if metadata is not None:
-        await _tailor(conversation, metadata, calls)
+    if executor.metadata is not None:
+        await _tailor(conversation, executor.metadata, calls)
     for wave in _waves(calls):
         stepped = [(index, _step(conversation, calls[index])) for index in wave]
         if any(isinstance(outcome, NeedsLookup) for _, outcome in stepped):
@@ -365,9 +364,8 @@ async def _send(
     Zoho's into a result) becomes an internal error; the guard settles the call all the same."""
     try:
         result = await executor.execute(ready.request)
-        metadata = getattr(executor, "metadata", None)
-        if metadata is not None and result.code == "INVALID_DATA":
-            result = await _refreshed_picklist(conversation, metadata, ready, result)
+        if executor.metadata is not None and result.code == "INVALID_DATA":
+            result = await _refreshed_picklist(conversation, executor.metadata, ready, result)
         settle(result)
     except Exception:
         logger.exception("sending the tool call %s failed", ready.action)

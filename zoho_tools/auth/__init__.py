@@ -3,11 +3,15 @@ an ``httpx.Auth`` that keeps every request supplied with a live access token.
 
 Typical use against a connected account::
 
-    settings = load_settings()
     async with httpx.AsyncClient() as http:
-        auth = auth_from_settings(settings, http=http)
+        oauth = OAuthClient(client_id, client_secret, accounts_server=region("eu").accounts_url,
+                            http=http)
+        auth = ZohoAuth(FileTokenStore(path), oauth)
         async with httpx.AsyncClient(auth=auth) as client:
             await client.get(f"{auth.api_domain}/crm/v7/Leads", params={"fields": "Last_Name"})
+
+This package knows nothing of settings or of the sandbox: :mod:`zoho_tools.connection` wires
+them to it (``org_auth``, ``sandbox_auth``).
 
 The names below are imported on first use, so ``zoho_tools.auth.regions`` (needed by the
 command line's help) does not pull in httpx.
@@ -40,8 +44,6 @@ _EXPORTS = {
     "TokenSet": "tokens",
     "StaticTokenAuth": "zoho_auth",
     "ZohoAuth": "zoho_auth",
-    "auth_from_settings": "zoho_auth",
-    "sandbox_auth": "zoho_auth",
 }
 
 __all__ = [
@@ -64,10 +66,8 @@ __all__ = [
     "TokenStore",
     "TokenStoreError",
     "ZohoAuth",
-    "auth_from_settings",
     "region",
     "region_for_accounts_server",
-    "sandbox_auth",
 ]
 
 if TYPE_CHECKING:
@@ -90,12 +90,7 @@ if TYPE_CHECKING:
         TokenStoreError,
     )
     from zoho_tools.auth.tokens import TokenSet
-    from zoho_tools.auth.zoho_auth import (
-        StaticTokenAuth,
-        ZohoAuth,
-        auth_from_settings,
-        sandbox_auth,
-    )
+    from zoho_tools.auth.zoho_auth import StaticTokenAuth, ZohoAuth
 
 
 def __getattr__(name: str) -> Any:

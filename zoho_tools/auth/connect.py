@@ -55,8 +55,9 @@ CALLBACK_PATH = "/callback"
 DEFAULT_CONNECT_TIMEOUT = 300.0
 
 
-class ConnectError(OAuthError):
-    """The browser flow did not complete: timeout, consent denied, or a redirect refused."""
+class ConsentFlowError(OAuthError):
+    """The browser consent flow did not complete: timeout, consent denied, or a redirect
+    refused. (Not a network failure: that would be ``httpx.ConnectError``.)"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +209,7 @@ async def connect_with_browser(
     the one the flow started at, or a loopback address (a sandbox).
 
     Raises:
-        ConnectError: no answer within ``timeout``, consent denied, state mismatch, or an
+        ConsentFlowError: no answer within ``timeout``, consent denied, state mismatch, or an
             accounts server that is not trusted.
         OAuthError: the code exchange failed.
     """
@@ -216,7 +217,7 @@ async def connect_with_browser(
     try:
         listener = CallbackListener(state, host=host, port=port)
     except OSError as exc:
-        raise ConnectError(
+        raise ConsentFlowError(
             f"cannot listen on {host}:{port} for Zoho's redirect ({exc.strerror}); "
             "choose another port with --port (and register that redirect URI for the client)"
         ) from None
@@ -228,17 +229,17 @@ async def connect_with_browser(
             open_browser(url)
         callback = await asyncio.to_thread(listener.wait, timeout)
     if callback is None:
-        raise ConnectError(
+        raise ConsentFlowError(
             f"nobody completed the consent in Zoho within {timeout:.0f} s; run "
             "`zoho-tools connect` again (and open the URL it prints)"
         )
     if not _same(callback.state, state):
-        raise ConnectError(
+        raise ConsentFlowError(
             "refused the redirect: its state does not match the sign-in this command started "
             "(a stale browser tab, or a forged request); run `zoho-tools connect` again"
         )
     if callback.error or not callback.code:
-        raise ConnectError(
+        raise ConsentFlowError(
             f"Zoho did not grant access ({callback.error or 'no code in the redirect'}); run "
             "`zoho-tools connect` again and accept the consent screen"
         )
@@ -322,7 +323,7 @@ def _trusted_accounts_server(named: str | None, started_at: str) -> str:
     is_zoho = url.scheme == "https" and region_for_accounts_server(named) is not None
     if is_zoho or _origin(named) == _origin(started_at) or _is_loopback(url.hostname):
         return named
-    raise ConnectError(
+    raise ConsentFlowError(
         f"refused to send the client secret to {named!r}, which the redirect named as accounts "
         "server but is not a Zoho accounts server; run `zoho-tools connect` again"
     )

@@ -11,15 +11,20 @@ executor, in front of a language model.
     ├── InvalidGrant           the grant code or refresh token is used, expired or revoked
     ├── RefreshThrottled       too many token requests: Zoho (or our own guard) says wait
     ├── AccountsUnavailable    the accounts server did not answer, or failed (5xx): try again
-    └── NotConnected           no tokens stored: run ``zoho-tools connect``
+    ├── NotConnected           no tokens stored: run ``zoho-tools connect``
+    └── ConsentFlowError       the browser consent flow did not complete (auth/connect.py)
+
+``OAuthError`` belongs to the auth family of :class:`~zoho_tools.errors.ZohoToolsError`.
 """
 
 from __future__ import annotations
 
+from zoho_tools.errors import AuthError
+
 RECONNECT = "reconnect with `zoho-tools connect`"
 
 
-class OAuthError(Exception):
+class OAuthError(AuthError):
     """A token could not be obtained, refreshed or revoked.
 
     Attributes:

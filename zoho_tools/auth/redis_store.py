@@ -43,13 +43,7 @@ class TokenCipher:
 
     def __init__(self, secrets: Sequence[str]) -> None:
         if not secrets:
-            from zoho_tools.config import ConfigError
-
-            raise ConfigError(
-                "tokens in Redis are encrypted: set ZOHO_TOOLS_TOKEN_KEY to a secret of 32+ bytes "
-                '(`python -c "import secrets; print(secrets.token_hex(32))"`), the same on '
-                "every worker"
-            )
+            raise ValueError("a TokenCipher needs at least one secret")
         self._fernet = _fernet(secrets)
 
     def encrypt(self, token: TokenSet) -> bytes:

@@ -24,12 +24,13 @@ from typing import Protocol, runtime_checkable
 from filelock import FileLock
 
 from zoho_tools.auth.tokens import InvalidTokenData, TokenSet
+from zoho_tools.errors import AuthError
 
 _FORMAT = "zoho-tools/tokens"
 _VERSION = 1
 
 
-class TokenStoreError(Exception):
+class TokenStoreError(AuthError):
     """The token store exists but cannot be read (corrupt or from an unknown format)."""
 
 

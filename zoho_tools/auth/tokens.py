@@ -10,6 +10,7 @@ from typing import Any
 
 from zoho_tools.auth.errors import OAuthError
 from zoho_tools.auth.regions import region_for_accounts_server
+from zoho_tools.errors import AuthError
 
 #: Zoho's documented access-token lifetime, used when a response does not say.
 DEFAULT_TTL = 3600.0
@@ -18,7 +19,7 @@ _REDACTED = "<redacted>"
 _REQUIRED = frozenset({"access_token", "expires_at", "api_domain", "accounts_server"})
 
 
-class InvalidTokenData(ValueError):
+class InvalidTokenData(AuthError, ValueError):
     """Stored token data that is not a token set; the message names the field, not its value."""
 
 

@@ -24,8 +24,7 @@ import logging
 import threading
 import time
 import weakref
-from collections.abc import AsyncGenerator, Callable, Generator, Iterable
-from typing import TYPE_CHECKING
+from collections.abc import AsyncGenerator, Callable, Generator
 
 import httpx
 
@@ -33,10 +32,6 @@ from zoho_tools.auth.errors import InvalidGrant, NotConnected, RefreshThrottled
 from zoho_tools.auth.oauth import OAuthClient
 from zoho_tools.auth.store import AsyncTokenStore, TokenStore, as_async, is_async_store
 from zoho_tools.auth.tokens import TokenSet
-
-if TYPE_CHECKING:
-    from zoho_tools.config import Settings
-    from zoho_tools.sandbox import Sandbox
 
 log = logging.getLogger("zoho_tools.auth")
 
@@ -316,56 +311,3 @@ def _is_invalid_token(response: httpx.Response) -> bool:
     except ValueError:
         return False
     return isinstance(body, dict) and body.get("code") in INVALID_TOKEN_CODES
-
-
-def auth_from_settings(
-    settings: Settings,
-    *,
-    http: httpx.AsyncClient,
-    clock: Callable[[], float] = time.time,
-    store: TokenStore | AsyncTokenStore | None = None,
-) -> ZohoAuth:
-    """The auth for the account ``zoho-tools connect`` stored in ``store`` (default: the token
-    file at ``settings.token_store``).
-
-    ``http`` carries the token requests (async flow). The client id and secret stored with the
-    tokens are used for refreshing; the configured ones otherwise. Nothing is read until the first
-    request (or :attr:`ZohoAuth.api_domain`), which raises :class:`NotConnected` if nothing is
-    stored.
-    """
-    from zoho_tools.auth.store import FileTokenStore
-
-    client_id, secret = settings.client_credentials() or ("", "")
-    oauth = OAuthClient(
-        client_id,
-        secret,
-        accounts_server=settings.accounts_server,
-        http=http,
-        clock=clock,
-        timeout=settings.request_timeout,
-    )
-    return ZohoAuth(store or FileTokenStore(settings.token_store), oauth, clock=clock)
-
-
-def sandbox_auth(
-    sandbox: Sandbox,
-    *,
-    http: httpx.AsyncClient,
-    scopes: Iterable[str] | None = None,
-    clock: Callable[[], float] | None = None,
-) -> ZohoAuth:
-    """The auth for the embedded sandbox: a token of its demo client, kept in memory.
-
-    ``http`` carries the refreshes; give it ``transport=sandbox.async_transport()`` (or nothing,
-    for a sandbox served on loopback). ``clock`` defaults to the sandbox's, so a test that moves
-    the sandbox's clock expires the token for both sides.
-    """
-    from zoho_tools.auth.store import MemoryTokenStore
-
-    clock = clock or sandbox.clock
-    client_id, secret = sandbox.DEMO_CLIENT_ID, sandbox.DEMO_CLIENT_SECRET
-    token = TokenSet.from_response(
-        sandbox.issue_token(scopes), accounts_server=sandbox.base_url, now=clock()
-    )
-    oauth = OAuthClient(client_id, secret, accounts_server=sandbox.base_url, http=http, clock=clock)
-    return ZohoAuth(MemoryTokenStore(token), oauth, clock=clock)

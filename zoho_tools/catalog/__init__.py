@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
 
 from zoho_tools.catalog._shapes import CALL_VARIABLES
+from zoho_tools.errors import ZohoToolsError
 from zoho_tools.templates import ActionTemplate
 
 __all__ = [
@@ -73,7 +74,7 @@ PROFILES: Mapping[str, tuple[str, ...]] = MappingProxyType(
 )
 
 
-class UnknownName(KeyError):
+class UnknownName(ZohoToolsError, KeyError):
     """An action or category that does not exist; the message names the close matches."""
 
     def __str__(self) -> str:

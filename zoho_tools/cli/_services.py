@@ -112,12 +112,8 @@ def load_services(
     the token key set and every tenant's tokens stored there) unless not ``check`` (a worker
     process, whose parent checked; it runs in an event loop already). A failure is a
     :class:`click.ClickException` of one line: ``describe(exc)`` (default: the error's text)."""
-    from zoho_tools.auth import NotConnected
-    from zoho_tools.auth.store import TokenStoreError
-    from zoho_tools.custom_actions import CustomActionError
-    from zoho_tools.employee import EmployeeError
+    from zoho_tools.errors import AuthError, SetupError
     from zoho_tools.server.service import load_service, load_tenants
-    from zoho_tools.shared import SharedStateError
 
     settings = _settings(redis_url)
     names = list(tenants) or sorted(settings.tenants)
@@ -140,32 +136,19 @@ def load_services(
                 notice=notice,
             )
             return Services(settings, None, services)
-        store, tokens = None, None
-        if redis is not None:
-            from zoho_tools.connection import token_store
-            from zoho_tools.server.redis_state import RedisConversationStore
-
-            store = RedisConversationStore(redis)
-            tokens = token_store(settings, redis=redis) if org else None
         single = load_service(
             settings,
             use_org=org,
             employee_file=employee_file,
             custom_file=custom_file,
             time_zone=time_zone,
-            store=store,
+            redis=redis,
             notice=notice,
-            tokens=tokens,
         )
         return Services(settings, single, {})
-    except (
-        CustomActionError,
-        EmployeeError,
-        NotConnected,
-        SharedStateError,
-        TokenStoreError,
-        ValueError,
-    ) as exc:
+    # Settings, files, Redis and tokens say what to fix; a ValueError names a flag's bad value
+    # (a tenant's name, a token key).
+    except (AuthError, SetupError, ValueError) as exc:
         raise click.ClickException((describe or one_line)(exc)) from None
 
 

@@ -123,12 +123,10 @@ def connect(
         opener = (ctx.obj or {}).get("open_browser", webbrowser.open)
 
     async def run() -> tuple[TokenSet, str | None, str]:
-        from zoho_tools.auth.oauth import OAuthClient
+        from zoho_tools.connection import oauth_client
 
         async with _store(settings, tenant) as (store, where), _http(settings) as http:
-            oauth = OAuthClient(
-                client_id, secret, accounts_server=settings.accounts_server, http=http
-            )
+            oauth = oauth_client(settings, http=http, credentials=(client_id, secret))
             if self_client:
                 token = await connect_self_client(oauth, store, code or "")
             else:
@@ -191,7 +189,9 @@ def status(tenant: str | None, redis_url: str | None) -> None:
         click.echo(f"Not connected to Zoho CRM. Run `{again}`.")
         click.echo(f"  Tokens would be stored in: {where}")
         raise SystemExit(1)
-    refreshable = settings.can_refresh(token)
+    from zoho_tools.connection import can_refresh
+
+    refreshable = can_refresh(settings, token)
     if token.expires_within(0, time.time()):
         if not refreshable:
             click.echo("Not connected: the access token has expired and cannot be refreshed.")
@@ -212,15 +212,13 @@ def _refresh_or_exit(
     import httpx
 
     from zoho_tools.auth.errors import InvalidClient, InvalidGrant, OAuthError
-    from zoho_tools.auth.oauth import OAuthClient
     from zoho_tools.auth.store import as_async
-
-    client_id, secret = settings.client_credentials() or ("", "")
+    from zoho_tools.connection import oauth_client
 
     async def refresh() -> TokenSet:
         async with _store(settings, tenant) as (found, _), _http(settings) as http:
             store = as_async(found)
-            oauth = OAuthClient(client_id, secret, accounts_server=token.accounts_server, http=http)
+            oauth = oauth_client(settings, http=http, accounts_server=token.accounts_server)
             async with store.locked():
                 current = await store.load() or token
                 if not current.expires_within(0, time.time()):

@@ -19,6 +19,8 @@ from typing import Any
 
 import click
 
+from zoho_tools.errors import ZohoToolsError
+
 DEBUG_ENV = "ZOHO_TOOLS_DEBUG"
 
 # click 8.2+ raises this usage error, whose message is the help text, for a bare group.
@@ -32,7 +34,7 @@ def one_line(text: str) -> str:
     return "; ".join(line.strip() for line in str(text).splitlines() if line.strip())
 
 
-class CommandError(click.ClickException):
+class CommandError(click.ClickException, ZohoToolsError):
     """A failed command: ``Error: <one line>`` on stderr, exit status 1."""
 
     def __init__(self, message: str) -> None:
@@ -40,26 +42,11 @@ class CommandError(click.ClickException):
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
-    # Imported here, on the error path only: ``zoho-tools --help`` stays instant.
-    from zoho_tools.agent.fixtures import FixtureError
-    from zoho_tools.auth.errors import OAuthError
-    from zoho_tools.auth.store import TokenStoreError
-    from zoho_tools.config import ConfigError
-    from zoho_tools.custom_actions import CustomActionError
-    from zoho_tools.employee import EmployeeError
-    from zoho_tools.files import FileError
-    from zoho_tools.shared import SharedStateError
+    # The families whose messages are written for the person who set zoho-tools up (see
+    # zoho_tools.errors): settings, files, Redis, tokens and OAuth.
+    from zoho_tools.errors import AuthError, SetupError
 
-    return (
-        ConfigError,
-        TokenStoreError,
-        OAuthError,
-        EmployeeError,
-        CustomActionError,
-        FixtureError,
-        FileError,
-        SharedStateError,
-    )
+    return (AuthError, SetupError)
 
 
 def as_command_error(exc: Exception) -> click.ClickException:

@@ -29,7 +29,6 @@ from zoho_tools.server.state import ConversationStore, MemoryConversationStore
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
-    from zoho_tools.auth.store import AsyncTokenStore, TokenStore
     from zoho_tools.config import Settings
     from zoho_tools.connection import Backend
 
@@ -98,14 +97,16 @@ def load_service(
     employee_file: str | Path | None = None,
     custom_file: str | Path | None = None,
     time_zone: str | None = None,
-    store: ConversationStore | None = None,
+    redis: Redis | None = None,
+    tenant: str | None = None,
     notice: Callable[[str], Any] | None = None,
-    tokens: TokenStore | AsyncTokenStore | None = None,
 ) -> ToolService:
     """The service the command line's ``--org``, ``--employee``, ``--custom`` and
-    ``--time-zone`` describe; ``tokens``: the org's token store when not the token file (Redis).
-    Raises ``CustomActionError``, ``EmployeeError``, ``NotConnected`` or ``ValueError`` with a
-    message for the user."""
+    ``--time-zone`` describe. With ``redis``, the org's tokens (with ``use_org``) and the calls'
+    conversations are kept there, under ``tenant`` (None: the one org of a service without
+    tenants), else in the token file and in memory. The backend comes from
+    :func:`~zoho_tools.connection.open_backend`. Raises ``CustomActionError``,
+    ``EmployeeError``, ``NotConnected`` or ``ValueError`` with a message for the user."""
     from zoho_tools.catalog import CATALOG
     from zoho_tools.connection import open_backend
     from zoho_tools.custom_actions import load_custom_actions
@@ -118,14 +119,20 @@ def load_service(
         time_zone=time_zone or spec.time_zone or settings.time_zone,
         country=spec.country or settings.country,
     )
+    conversations: ConversationStore = MemoryConversationStore()
+    if redis is not None:
+        from zoho_tools.server.redis_state import RedisConversationStore
+        from zoho_tools.shared import DEFAULT_TENANT
+
+        conversations = RedisConversationStore(redis, tenant=tenant or DEFAULT_TENANT)
     options: dict[str, Any] = {} if notice is None else {"notice": notice}
-    backend = open_backend(settings, use_org=use_org, store=tokens, **options)
+    backend = open_backend(settings, use_org=use_org, redis=redis, tenant=tenant, **options)
     return ToolService(
         backend=backend,
         catalog=catalog,
         employee=employee,
         locale=locale,
-        store=store or MemoryConversationStore(),
+        store=conversations,
         log_calls=spec.log_calls,
     )
 
@@ -145,26 +152,17 @@ def load_tenants(
     client, token file, or its tokens in ``redis``), its own employee, custom actions and locale
     (its table's, else the given ones), and its calls' conversations in ``redis`` under its
     name (else in memory). Raises as :func:`load_service`."""
-    from zoho_tools.connection import token_store
-
     services: dict[str, ToolService] = {}
     for name in names:
         own = settings.tenants.get(name)
-        tenant = settings.tenant(name)
-        tokens = token_store(settings, tenant=name, redis=redis) if redis else None
-        conversations: ConversationStore = MemoryConversationStore()
-        if redis is not None:
-            from zoho_tools.server.redis_state import RedisConversationStore
-
-            conversations = RedisConversationStore(redis, tenant=name)
         services[name] = load_service(
-            tenant,
+            settings.tenant(name),
             use_org=use_org,
             employee_file=(own.employee if own else None) or employee_file,
             custom_file=(own.custom if own else None) or custom_file,
             time_zone=(own.time_zone if own else None) or time_zone,
-            store=conversations,
+            redis=redis,
+            tenant=name,
             notice=notice,
-            tokens=tokens,
         )
     return services

@@ -45,6 +45,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from zoho_tools.config import DEFAULT_VOICE_BUDGET
+from zoho_tools.errors import ZohoToolsError
 from zoho_tools.orchestrator import ToolCall
 from zoho_tools.replies import ToolReply, internal_error
 from zoho_tools.server.latency import BudgetedRunner
@@ -85,7 +86,7 @@ _UNANSWERED = frozenset({"customer-did-not-answer", "customer-busy"})
 Answer = Callable[[Sequence[ToolCall], Sequence[ToolReply]], Response]
 
 
-class BadRequest(ValueError):
+class BadRequest(ZohoToolsError, ValueError):
     """A verified request whose body is not the platform's shape; answered 400."""
 
 
