@@ -71,8 +71,9 @@ Event = ToolEvent | SpeechEvent
 
 
 @dataclass(slots=True)
-class Reply:
-    """The agent's answer to one caller utterance, with the tool events that led to it."""
+class Answer:
+    """The agent's answer to one caller utterance, with the tool events that led to it (a tool's
+    own result is a :class:`~zoho_tools.replies.ToolReply`)."""
 
     text: str
     events: list[ToolEvent] = field(default_factory=list)
@@ -120,11 +121,11 @@ class Agent:
         self.messages: list[Message] = [{"role": "system", "content": system_prompt}]
         self._on_event = on_event or (lambda event: None)
 
-    async def respond(self, caller_text: str, *, on_text: TextSink | None = None) -> Reply:
+    async def respond(self, caller_text: str, *, on_text: TextSink | None = None) -> Answer:
         """Answer one caller utterance. Tool calls run as the model makes them."""
         self._on_event(SpeechEvent("caller", caller_text))
         self.messages.append({"role": "user", "content": caller_text})
-        reply = Reply(text="")
+        reply = Answer(text="")
         for _ in range(self.max_rounds):
             if self.surface is not None and self.surface.version != self._version:
                 self.tools = self.surface.definitions(tool_format(self.llm))

@@ -11,11 +11,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from zoho_tools.sandbox import errors
-from zoho_tools.sandbox.call import MAX_RECORDS_PER_CALL, Call
+from zoho_tools.sandbox.api_request import MAX_RECORDS_PER_CALL, ApiRequest
 from zoho_tools.sandbox.data import Record
 from zoho_tools.sandbox.errors import ApiError, RecordError
+from zoho_tools.sandbox.http_reply import NO_CONTENT, HttpReply, json_reply
 from zoho_tools.sandbox.listing import choice_param, fields_param, ids_param, page_params
-from zoho_tools.sandbox.metadata import MODULES, Module
+from zoho_tools.sandbox.metadata import MODULES, ModuleDefinition
 from zoho_tools.sandbox.records import (
     batch_status,
     create_record,
@@ -25,7 +26,6 @@ from zoho_tools.sandbox.records import (
     write_success,
 )
 from zoho_tools.sandbox.render import render_record
-from zoho_tools.sandbox.reply import NO_CONTENT, Reply, json_reply
 from zoho_tools.sandbox.search import search_records
 
 _DISCRETE_LIMIT = ApiError(
@@ -40,11 +40,11 @@ _SEARCH_LIMIT = ApiError(400, "LIMIT_REACHED", "Maximum response iteration limit
 # --- writes -----------------------------------------------------------------------------------
 
 
-def insert(call: Call) -> Reply:
+def insert(call: ApiRequest) -> HttpReply:
     return _insert_items(call, call.mod, call.data_items())
 
 
-def _insert_items(call: Call, module: Module, items: list[Any]) -> Reply:
+def _insert_items(call: ApiRequest, module: ModuleDefinition, items: list[Any]) -> HttpReply:
     results = []
     for index, raw in enumerate(items):
         try:
@@ -56,7 +56,7 @@ def _insert_items(call: Call, module: Module, items: list[Any]) -> Reply:
     return json_reply(batch_status(results, 201), {"data": results})
 
 
-def update_many(call: Call) -> Reply:
+def update_many(call: ApiRequest) -> HttpReply:
     results = []
     for index, raw in enumerate(call.data_items()):
         record_id = raw.get("id") if isinstance(raw, dict) else None
@@ -67,13 +67,13 @@ def update_many(call: Call) -> Reply:
     return json_reply(batch_status(results, 200), {"data": results})
 
 
-def update(call: Call) -> Reply:
+def update(call: ApiRequest) -> HttpReply:
     # PUT /{module}/{id}: the id comes from the URL; Zoho reads the first item only.
     result = _update_one(call, call.rid, call.data_items()[0], 0)
     return json_reply(batch_status([result], 200), {"data": [result]})
 
 
-def _update_one(call: Call, record_id: str, raw: Any, index: int) -> dict[str, Any]:
+def _update_one(call: ApiRequest, record_id: str, raw: Any, index: int) -> dict[str, Any]:
     try:
         record = update_record(call.mod, record_id, raw, index, call.write)
     except RecordError as error:
@@ -81,7 +81,7 @@ def _update_one(call: Call, record_id: str, raw: Any, index: int) -> dict[str, A
     return write_success(call.write, record, "record updated")
 
 
-def delete_many(call: Call) -> Reply:
+def delete_many(call: ApiRequest) -> HttpReply:
     ids = ids_param(call.params)
     if not ids:
         raise errors.required_param_missing("ids")
@@ -95,11 +95,11 @@ def delete_many(call: Call) -> Reply:
     return _delete_ids(call, ids)
 
 
-def delete(call: Call) -> Reply:
+def delete(call: ApiRequest) -> HttpReply:
     return _delete_ids(call, [call.rid])
 
 
-def _delete_ids(call: Call, ids: Iterable[str]) -> Reply:
+def _delete_ids(call: ApiRequest, ids: Iterable[str]) -> HttpReply:
     results = []
     for record_id in ids:
         try:
@@ -114,7 +114,7 @@ def _delete_ids(call: Call, ids: Iterable[str]) -> Reply:
 # --- reads ------------------------------------------------------------------------------------
 
 
-def get(call: Call) -> Reply:
+def get(call: ApiRequest) -> HttpReply:
     record = call.org.get(call.mod.api_name, call.rid)
     if record is None:
         return NO_CONTENT
@@ -122,7 +122,7 @@ def get(call: Call) -> Reply:
     return json_reply(200, {"data": [render_record(call.org, call.mod, record, fields)]})
 
 
-def list_records(call: Call) -> Reply:
+def list_records(call: ApiRequest) -> HttpReply:
     fields = _known_fields(call, fields_param(call.params, required=True))
     page = page_params(call.params, limit_error=_DISCRETE_LIMIT)
     sort_by = choice_param(call.params, "sort_by", ("id", "Created_Time", "Modified_Time"), "id")
@@ -149,7 +149,7 @@ def list_records(call: Call) -> Reply:
     return json_reply(200, {"data": data, "info": info})
 
 
-def search(call: Call) -> Reply:
+def search(call: ApiRequest) -> HttpReply:
     matches = _matching(call)
     page = page_params(call.params, limit_error=_SEARCH_LIMIT)
     items, more = page.slice(matches)
@@ -160,17 +160,17 @@ def search(call: Call) -> Reply:
     return json_reply(200, {"data": data, "info": page.info(len(items), more)})
 
 
-def count(call: Call) -> Reply:
+def count(call: ApiRequest) -> HttpReply:
     if not {"criteria", "email", "phone", "word"} & set(call.params):
         return json_reply(200, {"count": len(call.org.records(call.mod.api_name))})
     return json_reply(200, {"count": len(_matching(call))})
 
 
-def _matching(call: Call) -> list[Record]:
+def _matching(call: ApiRequest) -> list[Record]:
     return search_records(call.org, call.mod, call.params)
 
 
-def _known_fields(call: Call, names: list[str] | None) -> list[str] | None:
+def _known_fields(call: ApiRequest, names: list[str] | None) -> list[str] | None:
     """``names`` minus unknown ones, which Zoho ignores (noted in the request log)."""
     if names is None:
         return None
@@ -183,7 +183,7 @@ def _known_fields(call: Call, names: list[str] | None) -> list[str] | None:
 # --- related notes (/{module}/{id}/Notes) ---------------------------------------------------
 
 
-def _parent(call: Call) -> Record:
+def _parent(call: ApiRequest) -> Record:
     parent = call.org.get(call.mod.api_name, call.rid)
     if parent is None:
         raise ApiError(
@@ -192,7 +192,7 @@ def _parent(call: Call) -> Record:
     return parent
 
 
-def related_notes(call: Call) -> Reply:
+def related_notes(call: ApiRequest) -> HttpReply:
     _parent(call)
     notes = MODULES["Notes"]
     fields = fields_param(call.params, required=True)
@@ -209,7 +209,7 @@ def related_notes(call: Call) -> Reply:
     return json_reply(200, {"data": data, "info": page.info(len(items), more)})
 
 
-def add_related_notes(call: Call) -> Reply:
+def add_related_notes(call: ApiRequest) -> HttpReply:
     _parent(call)
     parent_ref = {"module": {"api_name": call.mod.api_name}, "id": call.rid}
     items = [

@@ -6,20 +6,20 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from zoho_tools.sandbox import errors
-from zoho_tools.sandbox.call import Call
+from zoho_tools.sandbox.api_request import ApiRequest
 from zoho_tools.sandbox.errors import ApiError
+from zoho_tools.sandbox.http_reply import NO_CONTENT, HttpReply, json_reply
 from zoho_tools.sandbox.listing import choice_param, ids_param, page_params
 from zoho_tools.sandbox.metadata import (
     MODULES,
     ORG_PREFIX,
-    Module,
+    ModuleDefinition,
     field_json,
     find_module,
     module_json,
     zoho_id,
 )
 from zoho_tools.sandbox.render import user_ref
-from zoho_tools.sandbox.reply import NO_CONTENT, Reply, json_reply
 from zoho_tools.sandbox.timefmt import ORG_TIME_ZONE, to_display
 
 _PAGE_LIMIT = ApiError(400, "LIMIT_EXCEEDED", "page limit exceeded", {})
@@ -49,7 +49,7 @@ USER_TYPES: Mapping[str, UserFilter] = {
 }
 
 
-def list_users(call: Call) -> Reply:
+def list_users(call: ApiRequest) -> HttpReply:
     kind = choice_param(call.params, "type", tuple(USER_TYPES), "AllUsers")
     page = page_params(call.params, limit_error=_PAGE_LIMIT)
     wanted = ids_param(call.params)
@@ -65,12 +65,12 @@ def list_users(call: Call) -> Reply:
     return json_reply(200, {"users": items, "info": page.info(len(items), more)})
 
 
-def get_user(call: Call) -> Reply:
+def get_user(call: ApiRequest) -> HttpReply:
     user = call.org.user(call.rid)
     return NO_CONTENT if user is None else json_reply(200, {"users": [dict(user)]})
 
 
-def get_org(call: Call) -> Reply:
+def get_org(call: ApiRequest) -> HttpReply:
     admin = call.org.user(call.org.current_user_id) or {}
     return json_reply(
         200,
@@ -116,7 +116,7 @@ def get_org(call: Call) -> Reply:
     )
 
 
-def _module_param(call: Call) -> Module:
+def _module_param(call: ApiRequest) -> ModuleDefinition:
     name = call.params.get("module")
     if not name:
         raise errors.required_param_missing("module")
@@ -126,12 +126,14 @@ def _module_param(call: Call) -> Module:
     return module
 
 
-def _once(build: Callable[[Module], dict[str, Any]]) -> Callable[[Module], dict[str, Any]]:
+def _once(
+    build: Callable[[ModuleDefinition], dict[str, Any]],
+) -> Callable[[ModuleDefinition], dict[str, Any]]:
     """``build`` computed once per module object: the standard modules, or an org's customised
     ones (cached by the org), whose picklists give another body. Modules are not hashable."""
-    built: dict[int, tuple[Module, dict[str, Any]]] = {}
+    built: dict[int, tuple[ModuleDefinition, dict[str, Any]]] = {}
 
-    def body(module: Module) -> dict[str, Any]:
+    def body(module: ModuleDefinition) -> dict[str, Any]:
         found = built.get(id(module))
         if found is None or found[0] is not module:
             found = built[id(module)] = (module, build(module))
@@ -141,16 +143,16 @@ def _once(build: Callable[[Module], dict[str, Any]]) -> Callable[[Module], dict[
 
 
 @_once
-def _fields_body(module: Module) -> dict[str, Any]:
+def _fields_body(module: ModuleDefinition) -> dict[str, Any]:
     return {"fields": [field_json(module, i, f) for i, f in enumerate(module.fields)]}
 
 
-def list_fields(call: Call) -> Reply:
+def list_fields(call: ApiRequest) -> HttpReply:
     return json_reply(200, _fields_body(call.org.customised(_module_param(call))))
 
 
 @_once
-def _layouts_body(module: Module) -> dict[str, Any]:
+def _layouts_body(module: ModuleDefinition) -> dict[str, Any]:
     # One active "Standard" layout with one section holding every field; ``required`` is the
     # layout's mandatory flag (system-mandatory fields are required in every layout).
     fields = [
@@ -182,15 +184,15 @@ def _layouts_body(module: Module) -> dict[str, Any]:
     }
 
 
-def list_layouts(call: Call) -> Reply:
+def list_layouts(call: ApiRequest) -> HttpReply:
     return json_reply(200, _layouts_body(_module_param(call)))
 
 
-def list_modules(call: Call) -> Reply:
+def list_modules(call: ApiRequest) -> HttpReply:
     return json_reply(200, {"modules": [module_json(m) for m in MODULES.values()]})
 
 
-def get_module(call: Call) -> Reply:
+def get_module(call: ApiRequest) -> HttpReply:
     found = find_module(call.rid)
     if found is None:
         raise errors.invalid_module(1)
@@ -200,7 +202,7 @@ def get_module(call: Call) -> Reply:
 # --- recycle bin -----------------------------------------------------------------------------
 
 
-def _bin_entry(call: Call, record_id: str, entry: Mapping[str, Any]) -> dict[str, Any]:
+def _bin_entry(call: ApiRequest, record_id: str, entry: Mapping[str, Any]) -> dict[str, Any]:
     module = MODULES[entry["module"]]
     return {
         "owner": user_ref(call.org, entry["record"].get("Owner"), with_email=False),
@@ -212,7 +214,7 @@ def _bin_entry(call: Call, record_id: str, entry: Mapping[str, Any]) -> dict[str
     }
 
 
-def recycle_bin(call: Call) -> Reply:
+def recycle_bin(call: ApiRequest) -> HttpReply:
     sort_by = choice_param(
         call.params, "sort_by", ("display_name", "deleted_time", "deleted_by"), "deleted_time"
     )
@@ -235,7 +237,7 @@ def recycle_bin(call: Call) -> Reply:
     return json_reply(200, {"recycle_bin": items, "info": page.info(len(items), more)})
 
 
-def recycle_bin_entry(call: Call) -> Reply:
+def recycle_bin_entry(call: ApiRequest) -> HttpReply:
     entry = call.org.recycle_bin.get(call.rid)
     if entry is None:
         return NO_CONTENT

@@ -15,20 +15,20 @@ from collections.abc import Mapping
 from typing import Any
 
 from zoho_tools.sandbox import errors
-from zoho_tools.sandbox.call import Call
+from zoho_tools.sandbox.api_request import ApiRequest
 from zoho_tools.sandbox.errors import ApiError
 from zoho_tools.sandbox.fieldtypes import WriteContext
+from zoho_tools.sandbox.http_reply import HttpReply, json_reply
 from zoho_tools.sandbox.metadata import find_module
 from zoho_tools.sandbox.records import batch_status
 from zoho_tools.sandbox.render import tag_refs, user_ref
-from zoho_tools.sandbox.reply import Reply, json_reply
 from zoho_tools.sandbox.timefmt import to_display, to_storage
 
 MAX_TAG_IDS = 500
 ALLOWED_TAGS = 200
 
 
-def _tag_json(call: Call, tag: Mapping[str, Any]) -> dict[str, Any]:
+def _tag_json(call: ApiRequest, tag: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "created_time": to_display(tag["created_time"]),
         "modified_time": to_display(tag["modified_time"]),
@@ -40,7 +40,7 @@ def _tag_json(call: Call, tag: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def list_tags(call: Call) -> Reply:
+def list_tags(call: ApiRequest) -> HttpReply:
     name = call.params.get("module")
     if not name:
         raise errors.required_param_missing("module")
@@ -72,7 +72,7 @@ def find_or_create_tag(ctx: WriteContext, module: str, name: str, color_code: An
     return tag_id
 
 
-def _tag_ids(call: Call, specs: Any, *, create: bool) -> list[str]:
+def _tag_ids(call: ApiRequest, specs: Any, *, create: bool) -> list[str]:
     if not isinstance(specs, list) or not specs:
         raise ApiError(
             400,
@@ -121,7 +121,7 @@ def _tag_ids(call: Call, specs: Any, *, create: bool) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def _record_ids(call: Call, body: Mapping[str, Any]) -> list[str]:
+def _record_ids(call: ApiRequest, body: Mapping[str, Any]) -> list[str]:
     if call.record_id is not None:
         return [call.record_id]
     ids = body.get("ids")
@@ -142,7 +142,7 @@ def _record_ids(call: Call, body: Mapping[str, Any]) -> list[str]:
     return [str(i) for i in ids]
 
 
-def _retag(call: Call, *, adding: bool) -> Reply:
+def _retag(call: ApiRequest, *, adding: bool) -> HttpReply:
     if not call.mod.taggable:
         raise errors.invalid_module()
     body = call.body_object()
@@ -174,9 +174,9 @@ def _retag(call: Call, *, adding: bool) -> Reply:
     return json_reply(batch_status(results, 200), {"data": results, **extra, "locked_count": "0"})
 
 
-def add_tags(call: Call) -> Reply:
+def add_tags(call: ApiRequest) -> HttpReply:
     return _retag(call, adding=True)
 
 
-def remove_tags(call: Call) -> Reply:
+def remove_tags(call: ApiRequest) -> HttpReply:
     return _retag(call, adding=False)

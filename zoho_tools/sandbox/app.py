@@ -17,28 +17,28 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from zoho_tools.sandbox import api_records, api_settings, api_tags, errors, scopes
-from zoho_tools.sandbox.call import Call
+from zoho_tools.sandbox.api_request import ApiRequest
 from zoho_tools.sandbox.data import OrgData
 from zoho_tools.sandbox.fieldtypes import WriteContext
+from zoho_tools.sandbox.http_reply import HttpReply
 from zoho_tools.sandbox.metadata import MODULES, find_module
 from zoho_tools.sandbox.oauth import OAuthServer
-from zoho_tools.sandbox.reply import Reply
 from zoho_tools.sandbox.scopes import CREATE, DELETE, READ, UPDATE, Need
 
 MODULE, ID = "{module}", "{id}"
 _RESERVED = frozenset({"settings", "users", "org"})
 
-NeedsOf = Callable[[Call], list[Need]]
+NeedsOf = Callable[[ApiRequest], list[Need]]
 
 
 @dataclass(frozen=True, slots=True)
 class Endpoint:
-    handler: Callable[[Call], Reply]
+    handler: Callable[[ApiRequest], HttpReply]
     needs: NeedsOf
 
 
 def _on_module(operation: str, message: str, notes_message: str | None = None) -> NeedsOf:
-    def needs(call: Call) -> list[Need]:
+    def needs(call: ApiRequest) -> list[Need]:
         text = (notes_message or message) if call.mod.api_name == "Notes" else message
         return [scopes.module_need(call.mod, operation, text)]
 
@@ -50,7 +50,7 @@ def _on_settings(resource: str, message: str) -> NeedsOf:
 
 
 def _with_notes(operation: str, message: str) -> NeedsOf:
-    def needs(call: Call) -> list[Need]:
+    def needs(call: ApiRequest) -> list[Need]:
         parent = scopes.module_need(call.mod, READ, "Permission denied to read records")
         return [parent, scopes.module_need(MODULES["Notes"], operation, message)]
 
@@ -242,7 +242,7 @@ class CrmApi:
         authorization: str | None,
         content: bytes,
         trace: Trace,
-    ) -> Reply:
+    ) -> HttpReply:
         """Answer one API call; ``segments`` is the path after ``/crm/{version}``."""
         token = self.oauth.authenticate(authorization)
         trace.charged = True
@@ -260,6 +260,6 @@ class CrmApi:
                 raise errors.invalid_module()
         write = WriteContext(self.org, token.user_id, self.org.now())
         trace.ignored = write.ignored
-        call = Call(method, params, content, token, self.org, write, module, captured.get(ID))
+        call = ApiRequest(method, params, content, token, self.org, write, module, captured.get(ID))
         scopes.authorize(token.grants, endpoint.needs(call))
         return endpoint.handler(call)

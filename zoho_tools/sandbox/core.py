@@ -31,7 +31,8 @@ from zoho_tools.sandbox.data import OrgData
 from zoho_tools.sandbox.errors import ApiError, RecordError
 from zoho_tools.sandbox.faults import Fault, Faults, fault_reply
 from zoho_tools.sandbox.fieldtypes import WriteContext
-from zoho_tools.sandbox.metadata import MODULES, Module, find_module
+from zoho_tools.sandbox.http_reply import HttpReply
+from zoho_tools.sandbox.metadata import MODULES, ModuleDefinition, find_module
 from zoho_tools.sandbox.oauth import (
     DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
@@ -41,7 +42,6 @@ from zoho_tools.sandbox.oauth import (
 )
 from zoho_tools.sandbox.records import create_record
 from zoho_tools.sandbox.render import render_record
-from zoho_tools.sandbox.reply import Reply
 from zoho_tools.sandbox.seed import ensure_users, is_empty, seed_demo
 from zoho_tools.sandbox.store import Store
 
@@ -95,7 +95,7 @@ class RequestLog(list[LoggedRequest]):
 
 @dataclass
 class _Outcome:
-    reply: Reply
+    reply: HttpReply
     trace: Trace = field(default_factory=Trace)
 
 
@@ -173,20 +173,20 @@ class Sandbox:
 
     def _answer(self, request: httpx.Request, content: bytes) -> _Outcome:
         with self._lock:
-            outcome = _Outcome(Reply(500))
+            outcome = _Outcome(HttpReply(500))
             try:
                 with self._store.transaction():
                     outcome.reply = self._route(request, content, outcome.trace)
             except ApiError as error:
-                outcome.reply = Reply(error.status, error.body())
+                outcome.reply = HttpReply(error.status, error.body())
             except Exception:
                 logger.exception("sandbox error answering %s %s", request.method, request.url.path)
-                outcome.reply = Reply(500, errors.internal_error().body())
+                outcome.reply = HttpReply(500, errors.internal_error().body())
             if outcome.trace.charged:
                 self._credits += 1
             return outcome
 
-    def _route(self, request: httpx.Request, content: bytes, trace: Trace) -> Reply:
+    def _route(self, request: httpx.Request, content: bytes, trace: Trace) -> HttpReply:
         path = request.url.path
         params = dict(request.url.params)
         if path.startswith("/oauth/v2/"):
@@ -354,7 +354,7 @@ class Sandbox:
         with self._lock:
             return {m: dict(fields) for m, fields in self._org.picklists.items()}
 
-    def _module(self, name: str) -> Module:
+    def _module(self, name: str) -> ModuleDefinition:
         found = find_module(name)
         if found is None:
             raise ValueError(f"unknown module {name!r}; known: {', '.join(MODULES)}")
@@ -380,7 +380,7 @@ class Sandbox:
 def _json_or_none(content: bytes) -> Any:
     if not content.strip():
         return None
-    from zoho_tools.sandbox.call import load_json
+    from zoho_tools.sandbox.api_request import load_json
 
     try:
         return load_json(content)

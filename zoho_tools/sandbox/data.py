@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from zoho_tools.sandbox.index import SearchIndex
-from zoho_tools.sandbox.metadata import MODULES, NONE_VALUE, PICKLIST, Module, zoho_id
+from zoho_tools.sandbox.metadata import MODULES, NONE_VALUE, PICKLIST, ModuleDefinition, zoho_id
 from zoho_tools.sandbox.store import Collection, Store
 from zoho_tools.sandbox.timefmt import utc_now
 
@@ -31,7 +31,7 @@ class OrgData:
         self.store = store
         self.clock = clock
         self._indexes: dict[str, SearchIndex] = {}
-        self._customised: dict[tuple[str, str], Module] = {}
+        self._customised: dict[tuple[str, str], ModuleDefinition] = {}
 
     # --- the org's own picklists -----------------------------------------------------------
 
@@ -41,7 +41,7 @@ class OrgData:
         value: dict[str, dict[str, list[str]]] = self.store.collection("meta").get("picklists", {})
         return value
 
-    def set_picklist(self, module: Module, api_name: str, values: Sequence[str]) -> None:
+    def set_picklist(self, module: ModuleDefinition, api_name: str, values: Sequence[str]) -> None:
         """Give field ``api_name`` of ``module`` the org's own picklist ``values``.
 
         Raises :class:`ValueError` for a field that is not a picklist, or no values."""
@@ -59,7 +59,7 @@ class OrgData:
                                                     api_name: cleaned}}  # fmt: skip
         self.store.collection("meta")["picklists"] = picklists
 
-    def customised(self, module: Module) -> Module:
+    def customised(self, module: ModuleDefinition) -> ModuleDefinition:
         """``module`` with this org's own picklist values (the module itself if it has none)."""
         own = self.picklists.get(module.api_name)
         if not own:
@@ -80,7 +80,7 @@ class OrgData:
         """Live records of ``module`` by id, in creation order."""
         return self.store.collection(f"records.{module}")
 
-    def search_index(self, module: Module) -> SearchIndex:
+    def search_index(self, module: ModuleDefinition) -> SearchIndex:
         """The phone, email and word index of ``module``'s records (kept up to date)."""
         index = self._indexes.get(module.api_name)
         if index is None:
@@ -94,7 +94,7 @@ class OrgData:
 
     def find(
         self, record_id: str, modules: tuple[str, ...] | None = None
-    ) -> tuple[Module, Record] | None:
+    ) -> tuple[ModuleDefinition, Record] | None:
         """The live record with ``record_id`` in any of ``modules`` (default: all)."""
         for name in modules if modules is not None else tuple(MODULES):
             record = self.get(name, record_id)
@@ -102,7 +102,7 @@ class OrgData:
                 return MODULES[name], record
         return None
 
-    def display_name(self, module: Module, record: Record) -> str | None:
+    def display_name(self, module: ModuleDefinition, record: Record) -> str | None:
         name = record.get(module.display_field)
         if name is None and module.api_name == "Notes":
             content = record.get("Note_Content") or ""

@@ -27,7 +27,7 @@ from fnmatch import fnmatchcase
 from typing import Literal
 
 from zoho_tools.sandbox.errors import internal_error
-from zoho_tools.sandbox.reply import Reply
+from zoho_tools.sandbox.http_reply import HttpReply
 
 FaultKind = Literal[429, 500, 502, 503, "drop", "timeout"]
 _KINDS: frozenset[object] = frozenset({429, 500, 502, 503, "drop", "timeout"})
@@ -115,7 +115,7 @@ _GATEWAY_PAGES = {
 }
 
 
-def fault_reply(kind: FaultKind) -> Reply:
+def fault_reply(kind: FaultKind) -> HttpReply:
     """The answer for an HTTP-status fault (``drop``/``timeout`` have none)."""
     if kind == 429:
         body = {
@@ -125,9 +125,9 @@ def fault_reply(kind: FaultKind) -> Reply:
             "concurrency limit of the user for the app is exceeded.",
             "status": "error",
         }
-        return Reply(429, body)
+        return HttpReply(429, body)
     if kind == 500:
-        return Reply(500, internal_error().body())
+        return HttpReply(500, internal_error().body())
     if kind in _GATEWAY_PAGES:
-        return Reply(int(kind), text=_GATEWAY_PAGES[int(kind)])
+        return HttpReply(int(kind), text=_GATEWAY_PAGES[int(kind)])
     raise ValueError(f"fault {kind!r} has no HTTP answer")

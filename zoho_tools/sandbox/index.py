@@ -21,7 +21,7 @@ from collections import defaultdict
 from typing import Any
 
 from zoho_tools.sandbox import metadata
-from zoho_tools.sandbox.metadata import Module
+from zoho_tools.sandbox.metadata import ModuleDefinition
 from zoho_tools.sandbox.store import Collection
 
 Record = dict[str, Any]
@@ -50,7 +50,7 @@ def phone_key(digits: str) -> str:
 class SearchIndex:
     """Candidate records of one module for phone, email and word searches."""
 
-    def __init__(self, module: Module, records: Collection) -> None:
+    def __init__(self, module: ModuleDefinition, records: Collection) -> None:
         self._records = records
         self._phone_fields = [f.api_name for f in module.fields if f.data_type == metadata.PHONE]
         self._email_fields = [f.api_name for f in module.fields if f.data_type == metadata.EMAIL]

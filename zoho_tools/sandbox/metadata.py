@@ -127,7 +127,7 @@ class Field:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Module:
+class ModuleDefinition:
     """One CRM module: API name, labels, scope name and fields in layout order."""
 
     api_name: str
@@ -304,7 +304,7 @@ CALL_PURPOSES = (
 APPOINTMENT_STATUSES = ("Scheduled", "Cancelled", "Completed", "Overdue")
 APPOINTMENT_LOCATIONS = ("Client Address", "Business Address")
 
-# Modules a Task/Call/Event "What_Id" (Related To) can point at, in this org.
+# Modules a Task/ApiRequest/Event "What_Id" (Related To) can point at, in this org.
 WHAT_ID_MODULES = ("Accounts", "Deals", "Leads", "Cases", "Products", "Quotes", "Solutions")
 PERSON_MODULES = ("Contacts", "Leads")
 
@@ -676,8 +676,8 @@ def _module(
     fields: tuple[Field, ...],
     *,
     taggable: bool = True,
-) -> Module:
-    return Module(
+) -> ModuleDefinition:
+    return ModuleDefinition(
         api_name=api_name,
         singular=singular,
         plural=plural,
@@ -724,28 +724,28 @@ _ALL = (
     ),
 )
 
-MODULES: Mapping[str, Module] = MappingProxyType({m.api_name: m for m in _ALL})
+MODULES: Mapping[str, ModuleDefinition] = MappingProxyType({m.api_name: m for m in _ALL})
 _BY_LOWER = {m.api_name.lower(): m for m in _ALL}
 _BY_ID = {m.id: m for m in _ALL}
 
 
-def find_module(name: str) -> Module | None:
+def find_module(name: str) -> ModuleDefinition | None:
     """The module called ``name`` (API name, case-insensitive, as Zoho resolves URL paths)."""
     return _BY_LOWER.get(name.lower())
 
 
-def module_by_id(module_id: str) -> Module | None:
+def module_by_id(module_id: str) -> ModuleDefinition | None:
     return _BY_ID.get(module_id)
 
 
 # --- metadata API shapes (GET /settings/fields, /settings/modules) -------------------------
 
 
-def _field_id(module: Module, index: int) -> str:
+def _field_id(module: ModuleDefinition, index: int) -> str:
     return zoho_id(int(module.id[len(ORG_PREFIX) :]) * 100 + index)
 
 
-def field_json(module: Module, index: int, f: Field) -> dict[str, Any]:
+def field_json(module: ModuleDefinition, index: int, f: Field) -> dict[str, Any]:
     """One field in the shape of ``GET /settings/fields`` (a subset of Zoho's keys)."""
     lookup_json: dict[str, Any] = {}
     if f.data_type == LOOKUP and len(f.targets) == 1:
@@ -781,7 +781,7 @@ def field_json(module: Module, index: int, f: Field) -> dict[str, Any]:
     }
 
 
-def module_json(module: Module) -> dict[str, Any]:
+def module_json(module: ModuleDefinition) -> dict[str, Any]:
     """One module in the shape of ``GET /settings/modules``."""
     return {
         "api_name": module.api_name,

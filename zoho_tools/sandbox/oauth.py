@@ -43,7 +43,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from zoho_tools.sandbox import errors
 from zoho_tools.sandbox.data import OrgData
-from zoho_tools.sandbox.reply import Reply, json_reply
+from zoho_tools.sandbox.http_reply import HttpReply, json_reply
 from zoho_tools.sandbox.scopes import DEFAULT_SCOPES, Grant, grants_of, parse_scope, split_scopes
 
 DEMO_CLIENT_ID = "1000.ZOHOTOOLSSANDBOXDEMOCLIENT01"
@@ -177,7 +177,7 @@ class OAuthServer:
             token, entry["user_id"], entry["client_id"], grants_of(tuple(entry["scopes"]))
         )
 
-    def handle(self, method: str, path: str, params: Mapping[str, str], origin: str) -> Reply:
+    def handle(self, method: str, path: str, params: Mapping[str, str], origin: str) -> HttpReply:
         """Answer a request under ``/oauth/v2``; ``origin`` is the sandbox's URL."""
         routes = {
             "/oauth/v2/auth": ("GET", self._authorize),
@@ -186,20 +186,20 @@ class OAuthServer:
         }
         route = routes.get(path.rstrip("/"))
         if route is None:
-            return Reply(404, errors.invalid_url_pattern().body())
+            return HttpReply(404, errors.invalid_url_pattern().body())
         if method != route[0]:
-            return Reply(405, {"error": "invalid_request_method"})
+            return HttpReply(405, {"error": "invalid_request_method"})
         return route[1](params, origin)
 
     # --- endpoints --------------------------------------------------------------------------
 
-    def _authorize(self, params: Mapping[str, str], origin: str) -> Reply:
+    def _authorize(self, params: Mapping[str, str], origin: str) -> HttpReply:
         client = self.clients.get(params.get("client_id", ""))
         if client is None:
-            return Reply(400, {"error": "invalid_client"})
+            return HttpReply(400, {"error": "invalid_client"})
         redirect_uri = params.get("redirect_uri", "")
         if not redirect_allowed(client["redirect_uris"], redirect_uri):
-            return Reply(400, {"error": "invalid_redirect_uri"})
+            return HttpReply(400, {"error": "invalid_redirect_uri"})
         state = {"state": params["state"]} if "state" in params else {}
         if params.get("response_type") != "code":
             return _redirect(redirect_uri, {"error": "unsupported_response_type", **state})
@@ -228,7 +228,7 @@ class OAuthServer:
             self.clients[params["client_id"]] = {**client, "offline_consents": [*consents, user_id]}
         return first_time or params.get("prompt") == "consent"
 
-    def _token(self, params: Mapping[str, str], origin: str) -> Reply:
+    def _token(self, params: Mapping[str, str], origin: str) -> HttpReply:
         client_id = params.get("client_id", "")
         client = self.clients.get(client_id)
         if client is None:
@@ -242,7 +242,7 @@ class OAuthServer:
             return self._refresh(client_id, params, origin)
         return _token_error("unsupported_grant_type")
 
-    def _exchange_code(self, client_id: str, params: Mapping[str, str], origin: str) -> Reply:
+    def _exchange_code(self, client_id: str, params: Mapping[str, str], origin: str) -> HttpReply:
         code_value = params.get("code", "")
         code = self.codes.get(code_value)
         if code is None or code["client_id"] != client_id or code["expires_at"] <= self.org.clock():
@@ -257,7 +257,7 @@ class OAuthServer:
         access = self._new_access_token(client_id, code["user_id"], scopes, refresh)
         return json_reply(200, self._token_body(access, refresh, scopes, origin))
 
-    def _refresh(self, client_id: str, params: Mapping[str, str], origin: str) -> Reply:
+    def _refresh(self, client_id: str, params: Mapping[str, str], origin: str) -> HttpReply:
         token = params.get("refresh_token", "")
         entry = self.refresh_tokens.get(token)
         if entry is None or entry["client_id"] != client_id:
@@ -265,13 +265,13 @@ class OAuthServer:
         now = self.org.clock()
         recent = [t for t in entry["refreshed_at"] if t > now - self.refresh_window]
         if len(recent) >= self.refresh_limit:
-            return Reply(400, THROTTLED)
+            return HttpReply(400, THROTTLED)
         self.refresh_tokens[token] = {**entry, "refreshed_at": [*recent, now]}
         scopes = tuple(entry["scopes"])
         access = self._new_access_token(client_id, entry["user_id"], scopes, token)
         return json_reply(200, self._token_body(access, None, scopes, origin))
 
-    def _revoke(self, params: Mapping[str, str], origin: str) -> Reply:
+    def _revoke(self, params: Mapping[str, str], origin: str) -> HttpReply:
         token = params.get("token", "")
         if token in self.refresh_tokens:
             del self.refresh_tokens[token]
@@ -280,7 +280,7 @@ class OAuthServer:
         elif token in self.access_tokens:
             del self.access_tokens[token]
         else:
-            return Reply(400, {"error": "invalid_token"})
+            return HttpReply(400, {"error": "invalid_token"})
         return json_reply(200, {"status": "success"})
 
     # --- minting ----------------------------------------------------------------------------
@@ -346,13 +346,13 @@ def _scope_tuple(scopes: Iterable[str] | str | None) -> tuple[str, ...]:
     return tuple(scopes)
 
 
-def _token_error(error: str) -> Reply:
+def _token_error(error: str) -> HttpReply:
     return json_reply(200, {"error": error})
 
 
-def _redirect(uri: str, query: Mapping[str, str]) -> Reply:
+def _redirect(uri: str, query: Mapping[str, str]) -> HttpReply:
     separator = "&" if "?" in uri else "?"
-    return Reply(302, headers={"Location": f"{uri}{separator}{urlencode(query)}"})
+    return HttpReply(302, headers={"Location": f"{uri}{separator}{urlencode(query)}"})
 
 
 def form_params(content_type: str, content: bytes) -> dict[str, str]:

@@ -14,13 +14,13 @@ from typing import Any
 from zoho_tools.sandbox import errors
 from zoho_tools.sandbox.data import Record
 from zoho_tools.sandbox.fieldtypes import WriteContext
-from zoho_tools.sandbox.metadata import AUTONUMBER, Module
+from zoho_tools.sandbox.metadata import AUTONUMBER, ModuleDefinition
 from zoho_tools.sandbox.render import user_ref
 from zoho_tools.sandbox.timefmt import to_display, to_storage
 from zoho_tools.sandbox.validation import prepare_write
 
 
-def create_record(module: Module, raw: Any, index: int, ctx: WriteContext) -> Record:
+def create_record(module: ModuleDefinition, raw: Any, index: int, ctx: WriteContext) -> Record:
     """Validate and store a new record (raises :class:`~zoho_tools.sandbox.errors.RecordError`)."""
     changes = prepare_write(module, raw, index, ctx)
     now = to_storage(ctx.now)
@@ -36,7 +36,7 @@ def create_record(module: Module, raw: Any, index: int, ctx: WriteContext) -> Re
 
 
 def update_record(
-    module: Module, record_id: str, raw: Any, index: int, ctx: WriteContext
+    module: ModuleDefinition, record_id: str, raw: Any, index: int, ctx: WriteContext
 ) -> Record:
     """Apply a partial update to a live record (bad id: ``INVALID_DATA``)."""
     existing = ctx.org.get(module.api_name, record_id)
@@ -53,7 +53,7 @@ def update_record(
     return record
 
 
-def trash_record(module: Module, record_id: str, ctx: WriteContext) -> None:
+def trash_record(module: ModuleDefinition, record_id: str, ctx: WriteContext) -> None:
     """Move a live record to the recycle bin (unknown id: ``INVALID_DATA`` "record not deleted")."""
     records = ctx.org.records(module.api_name)
     record = records.get(record_id)

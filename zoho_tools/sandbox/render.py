@@ -13,7 +13,7 @@ from typing import Any
 
 from zoho_tools.sandbox import metadata
 from zoho_tools.sandbox.data import OrgData, Record
-from zoho_tools.sandbox.metadata import MODULES, Field, Module
+from zoho_tools.sandbox.metadata import MODULES, Field, ModuleDefinition
 from zoho_tools.sandbox.timefmt import to_display
 
 Renderer = Callable[[OrgData, Field, Any], Any]
@@ -136,7 +136,7 @@ def tag_refs(org: OrgData, tag_ids: Iterable[str]) -> list[dict[str, Any]]:
 
 def render_record(
     org: OrgData,
-    module: Module,
+    module: ModuleDefinition,
     record: Record,
     fields: Iterable[str] | None = None,
     *,

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from zoho_tools.sandbox import errors
-from zoho_tools.sandbox.metadata import Module
+from zoho_tools.sandbox.metadata import ModuleDefinition
 
 READ, CREATE, UPDATE, DELETE = "READ", "CREATE", "UPDATE", "DELETE"
 _OPERATIONS = frozenset({READ, CREATE, UPDATE, DELETE, "WRITE", "ALL"})
@@ -113,7 +113,7 @@ def _covers_operation(grant: Grant, operation: str) -> bool:
 # --- needs of the endpoints ---------------------------------------------------------------
 
 
-def module_need(module: Module, operation: str, message: str) -> Need:
+def module_need(module: ModuleDefinition, operation: str, message: str) -> Need:
     permission = f"Crm_Implied_{_VERBS[operation]}_{module.api_name}"
     return Need(_CRM, "modules", module.scope, operation, message, permission)
 

@@ -45,7 +45,7 @@ from zoho_tools.sandbox import metadata
 from zoho_tools.sandbox.data import OrgData, Record
 from zoho_tools.sandbox.errors import ApiError, invalid_param
 from zoho_tools.sandbox.fieldtypes import as_number, is_email
-from zoho_tools.sandbox.metadata import Field, Module
+from zoho_tools.sandbox.metadata import Field, ModuleDefinition
 from zoho_tools.sandbox.timefmt import from_storage, parse_date, parse_datetime
 
 Predicate = Callable[[Record], bool]
@@ -235,7 +235,7 @@ def _count(node: Node) -> int:
 # --- compiling to predicates ----------------------------------------------------------------
 
 
-def compile_criteria(org: OrgData, module: Module, node: Node) -> Predicate:
+def compile_criteria(org: OrgData, module: ModuleDefinition, node: Node) -> Predicate:
     """A predicate over stored records (raises ``INVALID_QUERY`` for bad fields/values)."""
     if isinstance(node, Group):
         children = [compile_criteria(org, module, child) for child in node.children]
@@ -245,7 +245,7 @@ def compile_criteria(org: OrgData, module: Module, node: Node) -> Predicate:
     return _condition_predicate(org, module, node)
 
 
-def _condition_predicate(org: OrgData, module: Module, cond: Condition) -> Predicate:
+def _condition_predicate(org: OrgData, module: ModuleDefinition, cond: Condition) -> Predicate:
     base, _, part = cond.api_name.partition(".")
     f = _ID_FIELD if base == "id" else module.field(base)
     if f is None or f.data_type not in _OPERATORS or (part and part not in ("id", "name")):
@@ -390,16 +390,16 @@ def phones_match(query: str, stored: str) -> bool:
     return len(short) >= 7 and long.endswith(short) and len(long) - len(short) <= 3
 
 
-def _fields_of(module: Module, *types: str) -> list[str]:
+def _fields_of(module: ModuleDefinition, *types: str) -> list[str]:
     return [f.api_name for f in module.fields if f.data_type in types]
 
 
-def _email_predicate(module: Module, email: str) -> Predicate:
+def _email_predicate(module: ModuleDefinition, email: str) -> Predicate:
     wanted, names = email.strip().casefold(), _fields_of(module, metadata.EMAIL)
     return lambda r: any(str(r.get(n) or "").casefold() == wanted for n in names)
 
 
-def _phone_predicate(module: Module, phone: str) -> Predicate:
+def _phone_predicate(module: ModuleDefinition, phone: str) -> Predicate:
     names = _fields_of(module, metadata.PHONE)
     return lambda r: any(r.get(n) and phones_match(phone, r[n]) for n in names)
 
@@ -414,7 +414,9 @@ def _words(word: str) -> list[str]:
     return word.casefold().split()
 
 
-def search_records(org: OrgData, module: Module, params: Mapping[str, str]) -> list[Record]:
+def search_records(
+    org: OrgData, module: ModuleDefinition, params: Mapping[str, str]
+) -> list[Record]:
     """The records a search request asks for, in creation order (raises Zoho's errors for bad
     parameters). Phone, email and word searches go through the module's
     :class:`~zoho_tools.sandbox.index.SearchIndex`; criteria are checked on every record."""

@@ -27,14 +27,14 @@ from typing import Any
 from zoho_tools.sandbox import errors
 from zoho_tools.sandbox.errors import RecordError
 from zoho_tools.sandbox.fieldtypes import NORMALIZERS, WriteContext, is_missing
-from zoho_tools.sandbox.metadata import BOOLEAN, Field, Module
+from zoho_tools.sandbox.metadata import BOOLEAN, Field, ModuleDefinition
 from zoho_tools.sandbox.rules import RuleInput, apply_rules
 
 _CONTROL_KEYS = frozenset({"id", "se_module"})
 
 
 def prepare_write(
-    module: Module,
+    module: ModuleDefinition,
     raw: Any,
     index: int,
     ctx: WriteContext,
@@ -74,7 +74,11 @@ def _required(f: Field, effective: Mapping[str, Any]) -> bool:
 
 
 def _check_mandatory(
-    module: Module, raw: Mapping[str, Any], current: Mapping[str, Any], path: str, insert: bool
+    module: ModuleDefinition,
+    raw: Mapping[str, Any],
+    current: Mapping[str, Any],
+    path: str,
+    insert: bool,
 ) -> None:
     effective = {**current, **raw}
     for f in module.fields:
@@ -92,7 +96,11 @@ def _check_mandatory(
 
 
 def _normalize_fields(
-    module: Module, raw: Mapping[str, Any], current: Mapping[str, Any], path: str, ctx: WriteContext
+    module: ModuleDefinition,
+    raw: Mapping[str, Any],
+    current: Mapping[str, Any],
+    path: str,
+    ctx: WriteContext,
 ) -> dict[str, Any]:
     changes: dict[str, Any] = {}
     for key, value in raw.items():
@@ -113,7 +121,7 @@ def _normalize_fields(
     return changes
 
 
-def _apply_defaults(module: Module, changes: dict[str, Any], ctx: WriteContext) -> None:
+def _apply_defaults(module: ModuleDefinition, changes: dict[str, Any], ctx: WriteContext) -> None:
     owner = module.field("Owner")
     if owner is not None and not owner.mandatory and changes.get("Owner") is None:
         changes["Owner"] = ctx.user_id
@@ -127,7 +135,11 @@ def _apply_defaults(module: Module, changes: dict[str, Any], ctx: WriteContext) 
 
 
 def _check_unique(
-    module: Module, changes: Mapping[str, Any], path: str, ctx: WriteContext, record_id: Any
+    module: ModuleDefinition,
+    changes: Mapping[str, Any],
+    path: str,
+    ctx: WriteContext,
+    record_id: Any,
 ) -> None:
     for f in module.fields:
         value = changes.get(f.api_name)
@@ -140,7 +152,7 @@ def _check_unique(
 
 
 def _duplicate(
-    module: Module, f: Field, json_path: str, other: Mapping[str, Any], ctx: WriteContext
+    module: ModuleDefinition, f: Field, json_path: str, other: Mapping[str, Any], ctx: WriteContext
 ) -> RecordError:
     module_ref = {"api_name": module.api_name, "id": module.id}
     owner = ctx.org.user(str(other.get("Owner"))) or {}

@@ -1,4 +1,4 @@
-"""One authenticated CRM API call, as the endpoint handlers see it."""
+"""One authenticated CRM API request, as the endpoint handlers see it."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from typing import Any
 from zoho_tools.sandbox.data import OrgData
 from zoho_tools.sandbox.errors import ApiError
 from zoho_tools.sandbox.fieldtypes import WriteContext
-from zoho_tools.sandbox.metadata import Module
+from zoho_tools.sandbox.metadata import ModuleDefinition
 from zoho_tools.sandbox.oauth import TokenInfo
 
 MAX_RECORDS_PER_CALL = 100
 
 
 @dataclass
-class Call:
+class ApiRequest:
     """The request (method, query, body), who made it, and the resolved path parts."""
 
     method: str
@@ -26,11 +26,11 @@ class Call:
     token: TokenInfo
     org: OrgData
     write: WriteContext
-    module: Module | None = None
+    module: ModuleDefinition | None = None
     record_id: str | None = None
 
     @property
-    def mod(self) -> Module:
+    def mod(self) -> ModuleDefinition:
         """The module of a module route (always set for those)."""
         assert self.module is not None, "route without a {module} part"
         return self.module

@@ -16,7 +16,7 @@ JSON_CONTENT_TYPE = "application/json;charset=UTF-8"
 
 
 @dataclass(frozen=True, slots=True)
-class Reply:
+class HttpReply:
     """An HTTP answer: a JSON ``body`` (None: no body) or a ``text`` body."""
 
     status: int
@@ -36,8 +36,8 @@ class Reply:
         return httpx.Response(self.status, headers=headers, content=content)
 
 
-def json_reply(status: int, body: Any) -> Reply:
-    return Reply(status, body)
+def json_reply(status: int, body: Any) -> HttpReply:
+    return HttpReply(status, body)
 
 
-NO_CONTENT = Reply(204)
+NO_CONTENT = HttpReply(204)
