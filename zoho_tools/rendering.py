@@ -38,11 +38,13 @@ class UnsafeRequest(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class ActionRequest:
-    """An action with validated, normalised arguments, ready to render and send."""
+    """An action with validated, normalised arguments, ready to render and send. ``page`` is
+    the page of results asked for, from 1 (see :mod:`zoho_tools.paging`)."""
 
     template: ActionTemplate
     arguments: Mapping[str, Any] = field(default_factory=dict)
     scope: VariableScope = field(default_factory=VariableScope)
+    page: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +68,11 @@ def render_request(
     template: ActionTemplate,
     arguments: Mapping[str, Any],
     scope: VariableScope | None = None,
+    *,
+    page: int = 1,
 ) -> RenderedRequest:
-    """Render ``template`` with ``arguments`` (already validated and normalised).
+    """Render ``template`` with ``arguments`` (already validated and normalised); a ``page``
+    after the first goes to Zoho's ``page`` query parameter.
 
     Raises :class:`~zoho_tools.variables.MissingVariable` when a template refers to a call
     variable or result that does not exist, and :class:`UnsafeRequest` for unsafe path values.
@@ -87,6 +92,8 @@ def render_request(
 
     path = _render_path(template.path, resolve)
     query = _render_query(template, resolve, omittable, params)
+    if page > 1:
+        query["page"] = str(page)
     body = None if template.body is None else render(template.body, resolve, omittable=omittable)
     return RenderedRequest(method=template.method, path=path, query=query, json=body)
 

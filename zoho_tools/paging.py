@@ -1,0 +1,97 @@
+"""Paging past the first page: the ``page_token`` of a reply and the ``next_page`` action.
+
+A search or list shows its first page (a search: :data:`~zoho_tools.catalog.SEARCH_PAGE_SIZE`
+records). When Zoho has more, the reply carries a ``page_token``; the model passes it to
+``next_page`` and gets the next page, as the answer of the same action, so
+``{{search_contact.id}}`` then names a record of that page.
+
+The token is the request itself: the action, its checked arguments and the page, as base64url
+JSON. The orchestrator checks a ``next_page`` call as the action it continues (enabled for this
+agent, arguments valid), so a made-up token can do nothing that action could not; and it needs
+nothing stored, so it works on a stateless server too.
+
+Zoho pages its search and list APIs with ``page`` (from 1) and ``per_page``, up to 2,000
+records (:data:`MAX_PAGED_RECORDS`). Its opaque ``page_token`` (``info.next_page_token``) is
+for going past 2,000 records of ``GET /{module}``, a listing that no built-in action makes.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from zoho_tools.rendering import ActionRequest
+from zoho_tools.templates import ActionTemplate
+
+#: The action that continues a search or list.
+NEXT_PAGE = "next_page"
+#: The most records Zoho's search (and page-numbered listing) answers: page times per_page.
+MAX_PAGED_RECORDS = 2_000
+#: Longer than any token a reply carries (the arguments of one search are short).
+MAX_TOKEN_CHARS = 4_096
+
+
+def page_size(template: ActionTemplate) -> int | None:
+    """The records per page of an action that Zoho pages (a ``GET`` with a literal
+    ``per_page``: every search, ``list_users``), else None."""
+    size = template.query.get("per_page")
+    if template.method != "GET" or not isinstance(size, int) or isinstance(size, bool):
+        return None
+    return size if size > 0 else None
+
+
+def page_token(request: ActionRequest) -> str | None:
+    """The token for the page after ``request``'s (None when Zoho would not answer one)."""
+    size = page_size(request.template)
+    if size is None or request.page * size >= MAX_PAGED_RECORDS:
+        return None
+    payload = {
+        "action": request.template.name,
+        "arguments": dict(request.arguments),
+        "page": request.page + 1,
+    }
+    text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False, default=str)
+    return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    """What a ``page_token`` asks for: page ``page`` of ``action`` with ``arguments``."""
+
+    action: str
+    arguments: Mapping[str, Any]
+    page: int
+
+
+class BadPageToken(ValueError):
+    """The text given as a ``page_token`` is not one that a reply gave."""
+
+
+def read_token(token: object) -> PageRequest:
+    """The request a token stands for; :class:`BadPageToken` if it is not a token."""
+    if not isinstance(token, str) or not token.strip() or len(token) > MAX_TOKEN_CHARS:
+        raise BadPageToken("is not a page_token from an earlier answer")
+    text = token.strip()
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        payload = json.loads(raw.decode("utf-8"))
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise BadPageToken("is not a page_token from an earlier answer") from None
+    action, arguments, page = (
+        (payload.get(key) for key in ("action", "arguments", "page"))
+        if isinstance(payload, dict)
+        else (None, None, None)
+    )
+    if (
+        not isinstance(action, str)
+        or not isinstance(arguments, dict)
+        or not isinstance(page, int)
+        or isinstance(page, bool)
+        or page < 2
+    ):
+        raise BadPageToken("is not a page_token from an earlier answer")
+    return PageRequest(action, arguments, page)
