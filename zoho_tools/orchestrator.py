@@ -551,7 +551,10 @@ def _next_page(
     if prepared.problems or prepared.missing:
         problem = Problem("page_token", "is not a page_token from an earlier answer")
         return Rejected(NEXT_PAGE, (problem,))
-    return Ready(ActionRequest(template, prepared.arguments, scope, page=wanted.page), None)
+    request = ActionRequest(
+        template, prepared.arguments, scope, page=wanted.page, per_page=wanted.per_page
+    )
+    return Ready(request, None)
 
 
 #: The choices a question reads out; more than this, and the caller is asked for more of the name.

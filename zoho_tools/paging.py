@@ -1,14 +1,15 @@
 """Paging past the first page: the ``page_token`` of a reply and the ``next_page`` action.
 
-A search or list shows its first page (a search: :data:`~zoho_tools.catalog.SEARCH_PAGE_SIZE`
-records). When Zoho has more, the reply carries a ``page_token``; the model passes it to
-``next_page`` and gets the next page, as the answer of the same action, so
-``{{search_contact.id}}`` then names a record of that page.
+A search or list asks Zoho for a page of records and shows the model the first few of them
+(:data:`~zoho_tools.results.DEFAULT_MAX_RECORDS`). When there are more, the reply carries a
+``page_token``; the model passes it to ``next_page`` and gets the records after the ones it was
+shown, as the answer of the same action, so ``{{search_contact.id}}`` then names a record of
+that page. Pages after the first are as long as what a reply shows, so none is skipped.
 
-The token is the request itself: the action, its checked arguments and the page, as base64url
-JSON. The orchestrator checks a ``next_page`` call as the action it continues (enabled for this
-agent, arguments valid), so a made-up token can do nothing that action could not; and it needs
-nothing stored, so it works on a stateless server too.
+The token is the request itself: the action, its checked arguments, the page and its size, as
+base64url JSON. The orchestrator checks a ``next_page`` call as the action it continues (enabled
+for this agent, arguments valid), so a made-up token can do nothing that action could not; and
+it needs nothing stored, so it works on a stateless server too.
 
 Zoho pages its search and list APIs with ``page`` (from 1) and ``per_page``, up to 2,000
 records (:data:`MAX_PAGED_RECORDS`). Its opaque ``page_token`` (``info.next_page_token``) is
@@ -31,6 +32,8 @@ from zoho_tools.templates import ActionTemplate
 NEXT_PAGE = "next_page"
 #: The most records Zoho's search (and page-numbered listing) answers: page times per_page.
 MAX_PAGED_RECORDS = 2_000
+#: Zoho's largest ``per_page``.
+MAX_PER_PAGE = 200
 #: Longer than any token a reply carries (the arguments of one search are short).
 MAX_TOKEN_CHARS = 4_096
 
@@ -44,15 +47,20 @@ def page_size(template: ActionTemplate) -> int | None:
     return size if size > 0 else None
 
 
-def page_token(request: ActionRequest) -> str | None:
-    """The token for the page after ``request``'s (None when Zoho would not answer one)."""
-    size = page_size(request.template)
-    if size is None or request.page * size >= MAX_PAGED_RECORDS:
+def page_token(request: ActionRequest, shown: int) -> str | None:
+    """The token for the records after the ``shown`` first ones of ``request``'s page (None
+    when the action is not paged or Zoho would not answer that page)."""
+    size = request.per_page or page_size(request.template)
+    if size is None or shown <= 0:
         return None
+    after = (request.page - 1) * size + shown  # records seen so far
+    if after % shown or after >= MAX_PAGED_RECORDS:
+        return None  # a page of ``shown`` cannot start there, or Zoho would not answer it
     payload = {
         "action": request.template.name,
         "arguments": dict(request.arguments),
-        "page": request.page + 1,
+        "page": after // shown + 1,
+        "per_page": shown,
     }
     text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False, default=str)
     return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
@@ -60,11 +68,13 @@ def page_token(request: ActionRequest) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class PageRequest:
-    """What a ``page_token`` asks for: page ``page`` of ``action`` with ``arguments``."""
+    """What a ``page_token`` asks for: page ``page`` (of ``per_page`` records) of ``action``
+    with ``arguments``."""
 
     action: str
     arguments: Mapping[str, Any]
     page: int
+    per_page: int
 
 
 class BadPageToken(ValueError):
@@ -81,17 +91,20 @@ def read_token(token: object) -> PageRequest:
         payload = json.loads(raw.decode("utf-8"))
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise BadPageToken("is not a page_token from an earlier answer") from None
-    action, arguments, page = (
-        (payload.get(key) for key in ("action", "arguments", "page"))
+    action, arguments, page, per_page = (
+        (payload.get(key) for key in ("action", "arguments", "page", "per_page"))
         if isinstance(payload, dict)
-        else (None, None, None)
+        else (None, None, None, None)
     )
     if (
         not isinstance(action, str)
         or not isinstance(arguments, dict)
-        or not isinstance(page, int)
-        or isinstance(page, bool)
-        or page < 2
+        or not _counts(page, 2, MAX_PAGED_RECORDS)
+        or not _counts(per_page, 1, MAX_PER_PAGE)
     ):
         raise BadPageToken("is not a page_token from an earlier answer")
-    return PageRequest(action, arguments, page)
+    return PageRequest(action, arguments, page, per_page)
+
+
+def _counts(value: object, least: int, most: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and least <= value <= most

@@ -215,7 +215,8 @@ def _from_result(result: ActionResult, request: ActionRequest | None) -> ToolRep
         shown["count"] = result.count
     if result.more_records:
         shown["more_records"] = True
-        token = None if request is None else page_token(request)
+        shown_count = len(result.data) if isinstance(result.data, list) else 0
+        token = None if request is None else page_token(request, shown_count)
         if token is not None:
             shown["page_token"] = token  # for next_page
     if result.data is not None:
