@@ -96,15 +96,19 @@ def read_token(token: object) -> PageRequest:
         if isinstance(payload, dict)
         else (None, None, None, None)
     )
+    page, per_page = _count(page, 2, MAX_PAGED_RECORDS), _count(per_page, 1, MAX_PER_PAGE)
     if (
         not isinstance(action, str)
         or not isinstance(arguments, dict)
-        or not _counts(page, 2, MAX_PAGED_RECORDS)
-        or not _counts(per_page, 1, MAX_PER_PAGE)
+        or page is None
+        or per_page is None
     ):
         raise BadPageToken("is not a page_token from an earlier answer")
     return PageRequest(action, arguments, page, per_page)
 
 
-def _counts(value: object, least: int, most: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and least <= value <= most
+def _count(value: object, least: int, most: int) -> int | None:
+    """``value`` if it is a whole number from ``least`` to ``most`` (not a bool), else None."""
+    if isinstance(value, int) and not isinstance(value, bool) and least <= value <= most:
+        return value
+    return None
