@@ -30,7 +30,8 @@ it, and never carries a secret.
     ├── RequestBuildError          a request to Zoho cannot be built from an action's arguments
     │   ├── UnsafeRequest          it would leave its path or its module  (also ValueError)
     │   ├── ValueProblem           a value that cannot be normalised      (also ValueError)
-    │   └── MissingVariable        a ``{{variable}}`` with no value       (also LookupError)
+    │   ├── MissingVariable        a ``{{variable}}`` with no value       (also LookupError)
+    │   └── BadPageToken           not a ``page_token`` from a reply       (also ValueError)
     ├── UnknownName                no action or category of that name     (also KeyError)
     ├── BadRequest                 a voice platform's webhook body of the wrong shape (ValueError)
     ├── ScriptExhausted            a scripted model asked for more turns than it has (RuntimeError)

@@ -145,7 +145,13 @@ class Executor:
         """Render ``request`` and send it as one request, even for an action that is a plan."""
         template = request.template
         try:
-            rendered = render_request(template, request.arguments, request.scope)
+            rendered = render_request(
+                template,
+                request.arguments,
+                request.scope,
+                page=request.page,
+                per_page=request.per_page,
+            )
         except MissingVariable as exc:
             return error_result(template.name, MISSING_VARIABLE, exc.reason, field=exc.name)
         except UnsafeRequest as exc:

@@ -1,7 +1,7 @@
 """Names for lookups: find the records that a name in a tool call can mean (the loop's I/O).
 
-Where an action takes a record id (``account_id``), it also takes the record's name
-(``account_name``, a :class:`~zoho_tools.templates.NameOf` parameter). The orchestrator stays
+Where an action takes a record id, it also takes the record's name instead (``account``: an id or
+"Acme Corp", a parameter with a :attr:`~zoho_tools.templates.Param.lookup`). The orchestrator stays
 pure: it answers :class:`~zoho_tools.orchestrator.NeedsLookup`, the agent loop calls
 :func:`look_up` here, and steps the call again. How a name is searched:
 

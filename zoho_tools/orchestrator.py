@@ -5,7 +5,7 @@
 - :class:`NeedsInput`: mandatory fields are still missing; the tool result tells the model which
   question to ask the caller, and not to guess. What was given so far is kept for that action, so
   the model only sends the new values next time.
-- :class:`NeedsLookup`: the call names a record (``account_name``) instead of giving its id; the
+- :class:`NeedsLookup`: the call names a record (``account: "Acme"``) instead of giving its id; the
   agent loop searches Zoho for the names (:mod:`zoho_tools.names`), records what it found with
   :meth:`Conversation.found_names` and steps the same call again. One match fills the id; several
   become a :class:`NeedsInput` whose question lists the choices; none is a :class:`Rejected` that
@@ -38,6 +38,7 @@ from typing import Any
 from zoho_tools.arguments import Problem, parse_arguments, prepare
 from zoho_tools.catalog import CATALOG, Catalog
 from zoho_tools.normalize import Locale, brief, brief_name, is_blank
+from zoho_tools.paging import NEXT_PAGE, BadPageToken, page_size, read_token
 from zoho_tools.rendering import ActionRequest
 from zoho_tools.results import OUTCOME_UNKNOWN, ActionResult, display_name, error_result
 from zoho_tools.templates import CONFIRMED, ActionTemplate, Param
@@ -91,7 +92,7 @@ class NeedsInput:
     action: str
     missing: tuple[MissingField, ...]
     collected: Mapping[str, Any]
-    #: For a name that matched several records: the id parameter to send the chosen one in ->
+    #: For a name that matched several records: the parameter to send the chosen one's id in ->
     #: the records the name could mean.
     choices: Mapping[str, tuple[Choice, ...]] = field(default_factory=dict)
 
@@ -476,6 +477,8 @@ def step(conversation: Conversation, call: ToolCall) -> Outcome:
         return Rejected(call.name, problems)
     confirmed = given.pop(CONFIRMED, None) is True
     scope = conversation.scope()
+    if template.name == NEXT_PAGE and not template.custom:
+        return _next_page(conversation, given, scope)
     # References are resolved now, once: kept for a later turn, {{search_contact.id}} must still
     # name the record it named when it was said, and a value that came from a variable or a
     # record is never rendered again.
@@ -500,12 +503,11 @@ def step(conversation: Conversation, call: ToolCall) -> Outcome:
         conversation.pending[call.name] = _collected(template, named, {p.param for p in problems})
         return Rejected(call.name, problems)
     # An id whose name matched several records is asked for as that choice, not looked up.
-    by_id = {_id_of(template, name): options for name, options in choices.items()}
-    missing = [_missing(p) for p in prepared.missing if p.name not in by_id]
+    missing = [_missing(p) for p in prepared.missing if p.name not in choices]
     missing += [_choose(name, options) for name, options in choices.items()]
     if missing:
         conversation.pending[call.name] = _collected(template, merged)
-        return NeedsInput(call.name, tuple(missing), prepared.arguments, by_id)
+        return NeedsInput(call.name, tuple(missing), prepared.arguments, choices)
     request = ActionRequest(template, prepared.arguments, scope)
     if template.read_only and not template.confirm:  # the usual read: nothing to guard
         conversation.pending.pop(call.name, None)
@@ -529,6 +531,32 @@ def step(conversation: Conversation, call: ToolCall) -> Outcome:
     return Ready(request, fingerprint)
 
 
+def _next_page(
+    conversation: Conversation, given: Mapping[str, Any], scope: VariableScope
+) -> Outcome:
+    """A ``next_page`` call: the search (or list) its token continues, checked as that action
+    is, for the token's page (see :mod:`zoho_tools.paging`)."""
+    try:
+        wanted = read_token(given.get("page_token"))
+    except BadPageToken as exc:
+        hint = f"{exc}; search again instead"
+        return Rejected(NEXT_PAGE, (Problem("page_token", hint),))
+    template = conversation.tools.get(wanted.action)
+    if template is None or page_size(template) is None:
+        problem = Problem("page_token", f"continues {brief_name(wanted.action)}, not enabled here")
+        return Rejected(NEXT_PAGE, (problem,), unavailable=True)
+    prepared = prepare(
+        template, wanted.arguments, scope=scope, locale=conversation.locale, checked=True
+    )
+    if prepared.problems or prepared.missing:
+        problem = Problem("page_token", "is not a page_token from an earlier answer")
+        return Rejected(NEXT_PAGE, (problem,))
+    request = ActionRequest(
+        template, prepared.arguments, scope, page=wanted.page, per_page=wanted.per_page
+    )
+    return Ready(request, None)
+
+
 #: The choices a question reads out; more than this, and the caller is asked for more of the name.
 MAX_SPOKEN_CHOICES = 3
 
@@ -540,24 +568,19 @@ def _named(
 ]:
     """The names in ``values`` still to look up; else ``values`` with each name found once
     replaced by its record's id, the names that matched several records (with the choices) and
-    a problem for each that matched none. A given id wins over a name; a parameter that is its
-    own id parameter (``owner``: a name, an email or an id) is looked up unless it is an id."""
+    a problem for each that matched none. A parameter with a :attr:`Param.lookup` (``account``,
+    ``owner``: an id, or a name or email) is looked up unless it is an id."""
     lookups = []
     named = dict(values)
     choices: dict[str, tuple[Choice, ...]] = {}
     problems = []
     for param in template.params:
-        names, value = param.names, values.get(param.name)
+        module, value = param.lookup, values.get(param.name)
         if isinstance(value, int | float) and not isinstance(value, bool):
             value = str(value)  # a name may be a number ("7-Eleven" aside, "3M" is text anyway)
-        if names is None or not isinstance(value, str) or is_blank(value):
+        if module is None or not isinstance(value, str) or is_blank(value):
             continue  # not a name, or nothing given: prepare checks it as it checks any value
-        own = names.id_param == param.name
-        if own and is_record_id(value.strip()):
-            continue
-        given_id = None if own else values.get(names.id_param)
-        if given_id is not None and not is_blank(given_id):
-            named.pop(param.name)
+        if is_record_id(value.strip()):
             continue
         text = " ".join(value.split())
         if len(text) > MAX_NAME_CHARS:
@@ -566,12 +589,11 @@ def _named(
                 Problem(param.name, f"is {len(text):,} characters long; no name is that long")
             )
             continue
-        found = conversation._names.get(name_key(names.module, text))
+        found = conversation._names.get(name_key(module, text))
         if found is None:
-            lookups.append(NameLookup(param.name, names.module, text))
+            lookups.append(NameLookup(param.name, module, text))
         elif len(found) == 1:
-            named.pop(param.name)
-            named[names.id_param] = found[0].id
+            named[param.name] = found[0].id
         elif found:
             named.pop(param.name)
             choices[param.name] = found
@@ -589,12 +611,6 @@ def _named(
 
 #: A name longer than this is no record's name (Zoho's longest name fields are 255 characters).
 MAX_NAME_CHARS = 255
-
-
-def _id_of(template: ActionTemplate, name: str) -> str:
-    param = template.param(name)
-    assert param is not None and param.names is not None  # only name parameters get here
-    return param.names.id_param
 
 
 def _choose(name: str, options: tuple[Choice, ...]) -> MissingField:

@@ -229,7 +229,7 @@ def _tailored(template: ActionTemplate, param: Param, metadata: ModuleMetadata) 
     ):
         changes["enum"] = values
     # Only a create's fields are mandatory: an update sends what changes.
-    if template.method == "POST" and param.names is None:
+    if template.method == "POST":
         if field in metadata.mandatory and not param.required:
             changes["required"] = True
             label = metadata.labels[field]

@@ -39,11 +39,15 @@ class UnsafeRequest(RequestBuildError, ValueError):
 
 @dataclass(frozen=True, slots=True)
 class ActionRequest:
-    """An action with validated, normalised arguments, ready to render and send."""
+    """An action with validated, normalised arguments, ready to render and send. ``page`` is
+    the page of results asked for, from 1, and ``per_page`` its size when not the action's own
+    (see :mod:`zoho_tools.paging`)."""
 
     template: ActionTemplate
     arguments: Mapping[str, Any] = field(default_factory=dict)
     scope: VariableScope = field(default_factory=VariableScope)
+    page: int = 1
+    per_page: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +71,12 @@ def render_request(
     template: ActionTemplate,
     arguments: Mapping[str, Any],
     scope: VariableScope | None = None,
+    *,
+    page: int = 1,
+    per_page: int | None = None,
 ) -> RenderedRequest:
-    """Render ``template`` with ``arguments`` (already validated and normalised).
+    """Render ``template`` with ``arguments`` (already validated and normalised); a ``page``
+    after the first and a ``per_page`` go to Zoho's query parameters of those names.
 
     Raises :class:`~zoho_tools.variables.MissingVariable` when a template refers to a call
     variable or result that does not exist, and :class:`UnsafeRequest` for unsafe path values.
@@ -88,6 +96,10 @@ def render_request(
 
     path = _render_path(template.path, resolve)
     query = _render_query(template, resolve, omittable, params)
+    if page > 1:
+        query["page"] = str(page)
+    if per_page is not None:
+        query["per_page"] = str(per_page)
     body = None if template.body is None else render(template.body, resolve, omittable=omittable)
     return RenderedRequest(method=template.method, path=path, query=query, json=body)
 

@@ -32,6 +32,8 @@ from zoho_tools.orchestrator import (
     Rejected,
     Repeated,
 )
+from zoho_tools.paging import page_token
+from zoho_tools.rendering import ActionRequest
 from zoho_tools.results import OUTCOME_UNKNOWN, ActionResult
 from zoho_tools.templates import CONFIRMED
 
@@ -115,7 +117,7 @@ def reply_for(outcome: Outcome | None, result: ActionResult | None = None) -> To
     Zoho's ``result``. ``outcome`` is None only for a call that crashed before it had one; then
     ``result`` says what happened."""
     if result is not None:
-        return _from_result(result)
+        return _from_result(result, outcome.request if isinstance(outcome, Ready) else None)
     match outcome:
         case NeedsInput():
             return ToolReply.of(outcome.action, _needs_input(outcome), is_error=False)
@@ -202,7 +204,8 @@ def still_running(action: str) -> ToolReply:
     )
 
 
-def _from_result(result: ActionResult) -> ToolReply:
+def _from_result(result: ActionResult, request: ActionRequest | None) -> ToolReply:
+    """``request``: what was sent, for the ``page_token`` of the next page, if any."""
     shown: dict[str, Any] = {"status": result.status}
     for key in ("code", "field", "message", "hint"):
         value = getattr(result, key)
@@ -212,6 +215,10 @@ def _from_result(result: ActionResult) -> ToolReply:
         shown["count"] = result.count
     if result.more_records:
         shown["more_records"] = True
+        shown_count = len(result.data) if isinstance(result.data, list) else 0
+        token = None if request is None else page_token(request, shown_count)
+        if token is not None:
+            shown["page_token"] = token  # for next_page
     if result.data is not None:
         shown["data"] = result.data
     return ToolReply.of(result.action, shown, is_error=result.status == "error")
@@ -278,7 +285,7 @@ def _repeated(outcome: Repeated) -> dict[str, Any]:
             "status": "already_done",
             "message": f"Sent once: this exact {outcome.action} appears twice in this turn.",
         }
-    shown = _from_result(outcome.previous).structured
+    shown = _from_result(outcome.previous, None).structured
     if outcome.previous.code == OUTCOME_UNKNOWN:
         shown["message"] = (
             f"Not sent again: this exact {outcome.action} may already have been done. Search "

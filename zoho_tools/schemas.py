@@ -8,18 +8,23 @@ The model must never invent a mandatory value, and it reads every description on
 descriptions say only what the name and type do not, in as few tokens as possible:
 
 - a mandatory parameter the caller can give and nothing defaults says ``Required; omit if
-  unknown`` (``null if unknown`` for OpenAI strict, where every property must be sent): the model
-  leaves it out, and the orchestrator asks the caller the declared question;
-- a mandatory parameter with no question (a record id) says ``Required``: the model supplies it
-  itself, from a search; these are the only names in the schema's ``required`` list;
-- a parameter with a default says what the default is (``Default: caller's number``), so the
-  model neither asks for it nor makes it up;
+  unknown`` (``Required`` with a nullable type for OpenAI strict, where every property must be
+  sent): the model leaves it out or sends null, and the orchestrator asks the caller the declared
+  question;
+- a mandatory parameter with no question (a record id, a search's words) says nothing: it is in
+  the schema's ``required`` list, the only names there (and in OpenAI strict, the only
+  non-nullable properties), and the model supplies it itself, from a search or the caller;
+- a parameter whose default depends on the call says what it is (``Default: caller's number``),
+  so the model neither asks for it nor makes it up; a literal default (``New``) is JSON Schema's
+  ``default`` and no words (OpenAI strict has no ``default``: there null simply takes it);
 - datetimes say ``Local ISO 8601`` rather than carrying ``format: date-time``, which demands an
   offset: a model that has to invent an offset invents a wrong one, whereas a local time is
   placed in the call's time zone by :func:`zoho_tools.normalize.datetime_value`.
 
 Actions that must be confirmed (``confirm=True``) get one more property, :data:`CONFIRMED`, which
-the model sets once the caller agreed; the orchestrator reads and removes it.
+the model sets once the caller agreed; the orchestrator reads and removes it. It has no
+description: the orchestrator asks for the confirmation itself before it accepts one, and its
+answer tells the model what to do.
 """
 
 from __future__ import annotations
@@ -41,10 +46,11 @@ from zoho_tools.templates import (
 #: How a model is told to treat a mandatory value it does not know.
 IfUnknown = Literal["omit", "null"]
 
-REQUIRED = "Required"
 _REQUIRED_ASK: Mapping[IfUnknown, str] = {
     "omit": "Required; omit if unknown",
-    "null": "Required; null if unknown",
+    # The nullable type already says null is allowed; the system prompts say to send null for
+    # what the caller has not said (prompts/*.md), and the orchestrator's answer asks for it.
+    "null": "Required",
 }
 
 #: The JSON Schema of each parameter type, before its description.
@@ -94,14 +100,17 @@ def describe_param(param: Param, *, if_unknown: IfUnknown = "omit") -> str:
     """The description a model reads for ``param`` (empty when the name says it all)."""
     parts = [text for text in (param.description, _TYPE_HINTS.get(param.type)) if text]
     if param.has_default:
-        parts.append(f"Default: {describe_default(param.default)}")
+        if not _is_literal(param.default):
+            parts.append(f"Default: {describe_default(param.default)}")
     elif param.required:
-        parts.append(REQUIRED if param.ask is None else _REQUIRED_ASK[if_unknown])
+        if param.ask is not None:  # one without a question is in the schema's ``required``
+            parts.append(_REQUIRED_ASK[if_unknown])
     elif param.required_when:
         other, value = param.required_when
-        parts.append(
-            f"Required with {other}" if value == ANY_VALUE else f"Required if {other} is {value}"
-        )
+        # With any value the question comes when needed (the model usually knows the module of
+        # an id it found); a condition on a value is not guessable, so it is said.
+        if value != ANY_VALUE:
+            parts.append(f"Required if {other} is {value}")
     return ". ".join(parts)
 
 
@@ -150,8 +159,5 @@ def input_schema(template: ActionTemplate, *, if_unknown: IfUnknown = "omit") ->
     (plus :data:`CONFIRMED` for actions that need confirmation), no other properties allowed."""
     schema = _object_schema(template.params, if_unknown=if_unknown)
     if template.confirm:
-        schema["properties"][CONFIRMED] = {
-            "type": "boolean",
-            "description": "true once the caller confirmed",
-        }
+        schema["properties"][CONFIRMED] = {"type": "boolean"}
     return schema

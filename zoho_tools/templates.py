@@ -67,21 +67,6 @@ class DerivedDefault:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class NameOf:
-    """What a name parameter stands for: the record id parameter ``id_param`` of a record of
-    ``module`` (a Zoho module API name, or ``"users"`` for a team member by name or email). A
-    parameter may be its own ``id_param`` (``owner``: a name, an email or an id).
-
-    A name never reaches Zoho itself: before sending, the agent loop searches ``module`` for it
-    (:mod:`zoho_tools.names`); one match fills ``id_param``, several become a question to the
-    caller with the choices, none is a clear answer.
-    """
-
-    id_param: str
-    module: str
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
 class Param:
     """One LLM-facing parameter of an action.
 
@@ -108,8 +93,12 @@ class Param:
     #: For ``type="items"``: the fields of one item, and the JSON template one item renders to.
     item_params: tuple[Param, ...] = ()
     item_template: Mapping[str, Any] | None = None
-    #: For a name that stands for a record id (``account_name`` for ``account_id``).
-    names: NameOf | None = None
+    #: For a record id that may also be given by name (``account``: an id or "Acme Corp"): the
+    #: module searched for the name (a Zoho module API name, or ``"users"`` for a team member by
+    #: name or email). A name never reaches Zoho itself: before sending, the agent loop looks it
+    #: up (:mod:`zoho_tools.names`); one match is used, several become a question to the caller
+    #: with the choices, none is a clear answer.
+    lookup: str | None = None
 
     @property
     def has_default(self) -> bool:
@@ -160,10 +149,8 @@ class ActionTemplate:
         if self.read_only and self.destructive:
             raise ValueError(f"action {self.name!r} cannot be both read-only and destructive")
         for param in self.params:
-            if param.names is not None and param.names.id_param not in names:
-                raise ValueError(
-                    f"{self.name}.{param.name} names {param.names.id_param!r}, not a parameter"
-                )
+            if param.lookup is not None and param.type != "id":
+                raise ValueError(f"{self.name}.{param.name}: only an id is looked up by name")
         # Frozen, so the derived map is stored once here rather than recomputed per result.
         object.__setattr__(self, "_field_map", self._derive_field_map())
 

@@ -9,12 +9,15 @@ import httpx
 import pytest
 
 from zoho_tools.catalog import CALL_VARIABLES, CATALOG, CATEGORIES
+from zoho_tools.paging import NEXT_PAGE
 from zoho_tools.sandbox import Sandbox
 from zoho_tools.templates import NAME_PATTERN, PLACEHOLDER, ActionTemplate, DerivedDefault
 from zoho_tools.zoho import MODULES
 
-ACTIONS = list(CATALOG.values())
-NAMES = list(CATALOG)
+#: The actions that are requests to Zoho: all but next_page, whose token becomes the request of
+#: the search it continues (tests/core/test_paging.py).
+ACTIONS = [a for a in CATALOG.values() if a.name != NEXT_PAGE]
+NAMES = [a.name for a in ACTIONS]
 
 EXPECTED = {
     "contacts": [
@@ -42,7 +45,7 @@ EXPECTED = {
         "cancel_appointment",
     ],
     "solutions": ["search_solution", "create_solution"],
-    "lookups": ["get_contact", "get_lead", "get_account", "get_deal", "get_case"],
+    "lookups": ["get_contact", "get_lead", "get_account", "get_deal", "get_case", "next_page"],
     "users-tags": ["list_users", "get_user", "list_tags", "add_tag", "remove_tag"],
 }
 
@@ -61,8 +64,8 @@ MANDATORY = {
         "Call_Duration": "duration",
     },
     "create_event": {"Event_Title": "title", "Start_DateTime": "start", "End_DateTime": "end"},
+    # The table has Note_Title too; Zoho's v7 API has only Note_Content mandatory.
     "create_note": {
-        "Note_Title": "title",
         "Note_Content": "content",
         "Parent_Id.module.api_name": "parent_module",
         "Parent_Id.id": "parent_id",
@@ -70,11 +73,11 @@ MANDATORY = {
     "create_product": {"Product_Name": "product_name"},
     "create_quote": {"Subject": "subject", "Quoted_Items": "items"},
     "schedule_appointment": {
-        "Service_Name.id": "service_id",
+        "Service_Name.id": "service",
         "Appointment_Name": "title",
         "Appointment_For.module.api_name": "customer_module",
         "Appointment_For.id": "customer_id",
-        "Owner.id": "owner_id",
+        "Owner.id": "owner",
         "Appointment_Start_Time": "start",
         "Location": "location",
     },
@@ -92,8 +95,8 @@ DEFAULTS = {
     ("search_contact", "query"): "{{caller_phone}}",
     ("search_lead", "query"): "{{caller_phone}}",
     ("search_account", "query"): "{{caller_phone}}",
-    ("schedule_appointment", "service_id"): "{{service_id}}",
-    ("schedule_appointment", "owner_id"): "{{owner_id}}",
+    ("schedule_appointment", "service"): "{{service_id}}",
+    ("schedule_appointment", "owner"): "{{owner_id}}",
     ("schedule_appointment", "location"): "Business Address",
     ("schedule_appointment", "title"): "Phone booking",
     ("schedule_appointment", "customer_module"): "Contacts",
@@ -110,11 +113,11 @@ def _kind(template: ActionTemplate) -> str:
 
 
 def test_exactly_the_expected_actions_in_category_order() -> None:
-    assert len(CATALOG) == 62
-    assert [name for names in EXPECTED.values() for name in names] == NAMES
+    assert len(CATALOG) == 63
+    assert [name for names in EXPECTED.values() for name in names] == list(CATALOG)
     assert CATALOG.categories == tuple(EXPECTED) == tuple(CATEGORIES)
     for slug, names in EXPECTED.items():
-        assert [a.name for a in ACTIONS if a.category == slug] == names
+        assert [a.name for a in CATALOG.values() if a.category == slug] == names
 
 
 def test_category_titles() -> None:
@@ -168,12 +171,10 @@ def test_every_placeholder_is_a_parameter_or_a_documented_call_variable(
 
 @pytest.mark.parametrize("template", ACTIONS, ids=NAMES)
 def test_every_parameter_reaches_the_request(template: ActionTemplate) -> None:
-    # A name for a lookup stands for its id parameter, which reaches the request.
-    reaching = [p.name for p in template.params if p.names is None or p.names.id_param == p.name]
-    assert list(template.field_map()) == reaching
-    for param in template.params:
-        if param.names is not None:
-            assert param.names.id_param in template.field_map()
+    if template.name == NEXT_PAGE:  # its token becomes the request of the search it continues
+        assert list(template.field_map()) == []
+        return
+    assert list(template.field_map()) == [p.name for p in template.params]
 
 
 @pytest.mark.parametrize("template", ACTIONS, ids=NAMES)

@@ -54,10 +54,10 @@ def test_duplicates_are_refused() -> None:
 
 def test_custom_actions_join_after_the_built_in_ones() -> None:
     extended = CATALOG.with_actions([CUSTOM])
-    assert len(extended) == 63 and list(extended)[-1] == "find_invoice"
+    assert len(extended) == 64 and list(extended)[-1] == "find_invoice"
     assert extended.categories[-1] == "billing"
     assert extended.category("Billing") == "billing"
-    assert len(CATALOG) == 62  # the original is unchanged
+    assert len(CATALOG) == 63  # the original is unchanged
     assert list(extended.select(categories=["billing"])) == ["find_invoice"]
 
 
@@ -69,17 +69,21 @@ def test_select_by_names_categories_and_read_only() -> None:
         "get_account",
         "get_deal",
         "get_case",
+        "next_page",
     ]
     both = CATALOG.select(names=["create_deal"], categories=["solutions"])
-    assert list(both) == ["create_deal", "search_solution", "create_solution"]
+    # A search brings next_page, so the page_token of its replies can be used.
+    assert list(both) == ["create_deal", "search_solution", "create_solution", "next_page"]
+    assert list(CATALOG.select(names=["get_case", "create_deal"])) == ["create_deal", "get_case"]
     read_only = CATALOG.select(read_only=True)
-    assert len(read_only) == 15 + 5 + 3 and all(a.read_only for a in read_only.values())
+    assert len(read_only) == 15 + 6 + 3 and all(a.read_only for a in read_only.values())
     assert list(CATALOG.select(categories=["users-tags"], read_only=True)) == [
+        "next_page",
         "list_users",
         "get_user",
         "list_tags",
     ]
-    assert len(CATALOG.select()) == 62
+    assert len(CATALOG.select()) == 63
     assert len(CATALOG.select(names=[])) == 0
 
 

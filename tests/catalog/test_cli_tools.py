@@ -37,6 +37,7 @@ def test_list_filters_by_category_and_prints_json() -> None:
     assert code == 0
     rows = json.loads(out)
     assert [r["name"] for r in rows] == [
+        "next_page",  # list_users is paged
         "list_users",
         "get_user",
         "list_tags",
@@ -88,10 +89,11 @@ def test_export_selects_by_name_category_and_read_only() -> None:
         "update_task",
         "delete_task",
         "get_deal",
+        "next_page",
     ]
     code, out, _ = run("export", "-f", "anthropic", "-c", "deals", "--read-only", "--compact")
     assert code == 0 and len(out.splitlines()) == 1
-    assert [t["name"] for t in json.loads(out)] == ["search_deal"]
+    assert [t["name"] for t in json.loads(out)] == ["search_deal", "next_page"]
 
 
 @pytest.mark.parametrize(

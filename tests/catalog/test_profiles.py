@@ -38,12 +38,18 @@ def test_a_profile_adds_to_names_and_categories_and_keeps_to_a_narrowed_catalog(
     both = CATALOG.select(names=["get_deal"], categories=["solutions"], profile="voice")
     assert set(both) == {"get_deal", *CATALOG.select(categories=["solutions"]), *VOICE}
     narrowed = CATALOG.select(categories=["cases", "notes"])
-    assert list(narrowed.select(profile="voice")) == ["search_case", "create_case", "create_note"]
+    assert list(narrowed.select(profile="voice")) == [
+        "search_case",
+        "create_case",
+        "create_note",
+        "next_page",
+    ]
     assert list(CATALOG.select(profile="voice", read_only=True)) == [
         "identify_caller",
         "search_contact",
         "search_lead",
         "search_case",
+        "next_page",
     ]
 
 

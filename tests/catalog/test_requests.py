@@ -47,8 +47,6 @@ def _sample(param: Param) -> Any:
         return param.enum[-1]
     if param.type == "items":
         return [{p.name: _sample(p) for p in param.item_params}]
-    if param.names is not None and param.names.id_param == param.name:
-        return RECORD_ID  # an owner given by id (a name would be looked up first)
     return SAMPLES[param.type]
 
 

@@ -124,6 +124,7 @@ def test_tools_command_lists_and_exports_custom_actions(tmp_path: Path) -> None:
     )
     names = [tool["name"] for tool in json.loads(exported.output)]
     assert names == [
+        "next_page",  # find_contact_by_phone is paged (a literal per_page)
         "find_contact_by_phone",
         "find_lead_by_email",
         "open_deals_for_account",

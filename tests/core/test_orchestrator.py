@@ -117,13 +117,14 @@ def test_rejected_lists_every_problem_and_keeps_good_values(conversation: Conver
         ('"just text"', "JSON object"),
         ('{"subject": "x", "colour": "red"}', "has no parameter 'colour'"),
         ('{"subject": {"text": "x"}}', "must be text"),
-        ('{"subject": "x", "contact_id": "John Smith"}', "not a Zoho record id"),
+        # related_id takes only an id (a contact may be given by name, and is looked up).
+        ('{"subject": "x", "related_id": "John Smith"}', "not a Zoho record id"),
     ],
 )
 def test_malformed_model_output_is_rejected_without_a_crash(
     conversation: Conversation, arguments: str, message: str
 ) -> None:
-    outcome = step(conversation, call("create_case", arguments))
+    outcome = step(conversation, call("create_task", arguments))
     assert isinstance(outcome, Rejected)
     assert message in reply_for(outcome).text
     assert "Fix these" in reply_for(outcome).text
@@ -135,11 +136,22 @@ def test_nulls_mean_unknown(conversation: Conversation) -> None:
     assert [m.name for m in outcome.missing] == ["last_name"]
 
 
+def test_a_note_needs_content_but_no_title(conversation: Conversation) -> None:
+    # Zoho requires a note's content only (Note_Title is optional), so only that is asked.
+    note = {"parent_module": "Contacts", "parent_id": JOHN}
+    asked = step(conversation, call("create_note", note))
+    assert isinstance(asked, NeedsInput) and [m.name for m in asked.missing] == ["content"]
+    ready = step(conversation, call("create_note", {"content": "Prefers email"}))
+    assert isinstance(ready, Ready)
+    assert ready.request.arguments == {**note, "content": "Prefers email"}
+
+
 def test_unknown_and_disabled_actions(clock: Clock) -> None:
     conversation = Conversation(
         employee=Employee(actions=frozenset({"search_contact", "create_case"})), clock=clock
     )
-    assert set(conversation.tools) == {"search_contact", "create_case"}
+    # A search brings next_page, for the page_token of its answers.
+    assert set(conversation.tools) == {"search_contact", "create_case", "next_page"}
     disabled = step(conversation, call("delete_contact", {"id": JOHN}))
     assert isinstance(disabled, Rejected)
     assert "not enabled" in reply_for(disabled).text
@@ -209,12 +221,12 @@ def test_chaining_an_earlier_result(conversation: Conversation) -> None:
     )
     task = step(
         conversation,
-        call("create_task", {"subject": "Send invoice", "contact_id": "{{search_contact.id}}"}),
+        call("create_task", {"subject": "Send invoice", "contact": "{{search_contact.id}}"}),
     )
     assert isinstance(task, Ready)
-    assert task.request.arguments["contact_id"] == JOHN
+    assert task.request.arguments["contact"] == JOHN
     missing = step(
-        conversation, call("create_task", {"subject": "x", "contact_id": "{{get_deal.id}}"})
+        conversation, call("create_task", {"subject": "x", "contact": "{{get_deal.id}}"})
     )
     assert isinstance(missing, Rejected)
     assert "get_deal" in reply_for(missing).text
@@ -258,7 +270,8 @@ def test_employee_defaults_and_variables(clock: Clock) -> None:
         call("schedule_appointment", {"customer_id": JOHN, "start": "2026-12-01T10:00:00Z"}),
     )
     assert isinstance(booking, Ready)
-    assert (booking.request.arguments["service_id"], booking.request.arguments["owner_id"]) == (
+    # The call variables service_id and owner_id are the defaults of service and owner.
+    assert (booking.request.arguments["service"], booking.request.arguments["owner"]) == (
         "111",
         "222",
     )

@@ -47,8 +47,8 @@ async def test_invalid_data_names_the_parameter_and_its_format(agent: Agent, due
 
 
 async def test_a_lookup_to_a_missing_record_says_search_first(agent: Agent) -> None:
-    result = await agent.run("create_task", {"subject": "Call back", "contact_id": MISSING_ID})
-    assert (result.code, result.field) == ("INVALID_DATA", "contact_id")
+    result = await agent.run("create_task", {"subject": "Call back", "contact": MISSING_ID})
+    assert (result.code, result.field) == ("INVALID_DATA", "contact")
     assert SEARCH_FIRST in (result.hint or "")
 
 

@@ -15,6 +15,7 @@ from zoho_tools.agent.llm import AssistantTurn, Message, ScriptedLLM, TextSink
 from zoho_tools.catalog import CATALOG, PROFILES, Catalog
 from zoho_tools.dynamic import LOAD_ACTIONS, ToolSurface, meta_template
 from zoho_tools.orchestrator import ToolCall
+from zoho_tools.paging import NEXT_PAGE
 from zoho_tools.templates import ActionTemplate
 
 VOICE = list(CATALOG.select(profile="voice"))
@@ -51,7 +52,8 @@ def test_the_surface_starts_with_the_meta_tool_and_the_profile(format: str) -> N
     surface = ToolSurface(CATALOG, profile="voice")
     meta = export(Catalog([meta_template(CATALOG.categories)]), format)
     assert surface.definitions(format) == meta + export(CATALOG.select(profile="voice"), format)
-    assert list(surface.shown) == VOICE and set(VOICE) == set(PROFILES["voice"])
+    # The profile's searches bring next_page, for the page_token of their answers.
+    assert list(surface.shown) == VOICE and set(VOICE) == {*PROFILES["voice"], NEXT_PAGE}
 
 
 async def test_the_agent_loads_a_category_and_uses_it_from_the_next_step(

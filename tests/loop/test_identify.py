@@ -112,7 +112,7 @@ async def test_the_searches_run_in_parallel_and_chain(
             executor,
             [
                 ToolCall(
-                    "create_task", {"subject": "Call back", "contact_id": "{{identify_caller.id}}"}
+                    "create_task", {"subject": "Call back", "contact": "{{identify_caller.id}}"}
                 )
             ],
         )

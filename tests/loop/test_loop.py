@@ -105,7 +105,7 @@ async def test_chaining_across_turns(make_agent: Any, sandbox: Sandbox) -> None:
                 "",
                 (
                     "create_task",
-                    {"subject": "Call John back", "contact_id": "{{search_contact.id}}"},
+                    {"subject": "Call John back", "contact": "{{search_contact.id}}"},
                 ),
             ),
             turn("I'll make sure someone calls you back."),

@@ -56,10 +56,14 @@ async def test_an_unknown_owner_is_refused_and_nothing_written(sandbox: Sandbox)
     assert not sandbox.find("Leads", Last_Name="Vu")
 
 
-async def test_list_users_lists_every_user_by_default(sandbox: Sandbox) -> None:
+async def test_list_users_lists_every_user(sandbox: Sandbox) -> None:
     shown = await _run(sandbox, Conversation(), "list_users")
     assert shown["count"] == len(sandbox.users)
     assert sandbox.log.matching("GET", "/users")[0].query["type"] == "AllUsers"
+    # No filter to choose: the list says each user's status and role.
+    shown = await _run(sandbox, Conversation(), "list_users", type="AdminUsers")
+    assert shown["status"] == "rejected" and "has no parameter 'type'" in shown["problems"][0]
+    assert len(sandbox.log.matching("GET", "/users")) == 1
 
 
 async def test_tasks_and_calls_link_to_a_deal_or_a_lead(sandbox: Sandbox) -> None:
@@ -68,7 +72,7 @@ async def test_tasks_and_calls_link_to_a_deal_or_a_lead(sandbox: Sandbox) -> Non
     emily = _one(sandbox, "Leads", Last_Name="Davis")
     task = await _run(
         sandbox, conversation, "create_task", subject="Send the contract",
-        related_module="Deals", related_id=renewal["id"], contact_name="John Smith",
+        related_module="Deals", related_id=renewal["id"], contact="John Smith",
     )  # fmt: skip
     assert task["status"] == "ok"
     stored = _one(sandbox, "Tasks", Subject="Send the contract")

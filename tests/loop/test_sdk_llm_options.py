@@ -115,7 +115,7 @@ async def sent(name: str, tools: bool, **options: Any) -> tuple[dict[str, Any], 
     api = API(answer)
     llm: LLM = build(api, {"stream": False, **options})
     said: list[str] = []
-    tool_definitions = export(CATALOG.select(names=["search_contact"]), tool_format(llm))
+    tool_definitions = export(CATALOG, tool_format(llm), actions=["search_contact"])
     turn = await llm.complete(HISTORY, tool_definitions if tools else [], on_text=said.append)
     assert turn.text == ANSWER
     assert turn.tool_calls == ()
@@ -140,7 +140,7 @@ async def test_without_tools_or_temperature_neither_is_sent(name: str) -> None:
 async def test_chat_completions_options() -> None:
     body, _ = await sent("chat", tools=True, temperature=0.2, parallel_tool_calls=False)
     assert body["messages"] == HISTORY
-    assert [t["function"]["name"] for t in body["tools"]] == ["search_contact"]
+    assert [t["function"]["name"] for t in body["tools"]] == ["search_contact", "next_page"]
     assert body["parallel_tool_calls"] is False
     assert body["temperature"] == 0.2
     assert "stream" not in body or body["stream"] is False
@@ -151,7 +151,7 @@ async def test_responses_options() -> None:
     assert body["instructions"] == "You are the front desk."
     assert body["input"] == [{"role": "user", "content": "Hello"}]
     assert body["store"] is False
-    assert [t["name"] for t in body["tools"]] == ["search_contact"]
+    assert [t["name"] for t in body["tools"]] == ["search_contact", "next_page"]
     assert body["parallel_tool_calls"] is False
     assert body["temperature"] == 0.2
 
@@ -173,7 +173,7 @@ async def test_messages_options() -> None:
     assert body["system"] == "You are the front desk."
     assert body["messages"] == [{"role": "user", "content": "Hello"}]
     assert body["max_tokens"] == 300
-    assert [t["name"] for t in body["tools"]] == ["search_contact"]
+    assert [t["name"] for t in body["tools"]] == ["search_contact", "next_page"]
     assert body["tool_choice"] == {"type": "auto", "disable_parallel_tool_use": True}
     assert "parallel_tool_calls" not in body
     assert body["temperature"] == 0.2

@@ -26,7 +26,7 @@ async def test_a_service_is_found_by_name_for_booking(sandbox: Sandbox) -> None:
     [john] = sandbox.find("Contacts", Last_Name="Smith")
     booked = await _run(
         sandbox, conversation, "schedule_appointment", start="2026-12-01T10:00:00-05:00",
-        customer_id=john["id"], service_id="{{search_service.id}}", owner="Sam Patel",
+        customer_id=john["id"], service="{{search_service.id}}", owner="Sam Patel",
         location="Client Address", address="1 Depot Road",
     )  # fmt: skip
     assert booked["status"] == "ok"

@@ -37,9 +37,7 @@ async def test_a_call_referring_to_a_sibling_runs_after_it(
 ) -> None:
     calls = [
         # Listed first, but it needs the search's result: it waits for it.
-        call(
-            "create_case", {"subject": "Broken order", "contact_id": "{{search_contact.id}}"}, "2"
-        ),
+        call("create_case", {"subject": "Broken order", "contact": "{{search_contact.id}}"}, "2"),
         call("search_contact", {"query": "John Smith"}, "1"),
     ]
     case, search = await run_tool_calls(conversation, executor, calls)
@@ -56,7 +54,7 @@ async def test_a_reference_to_a_sibling_that_found_nothing_is_a_clear_rejection(
 ) -> None:
     calls = [
         call("search_contact", {"query": "Nobody Atall"}, "1"),
-        call("create_task", {"subject": "Call back", "contact_id": "{{search_contact.id}}"}, "2"),
+        call("create_task", {"subject": "Call back", "contact": "{{search_contact.id}}"}, "2"),
     ]
     search, task = await run_tool_calls(conversation, executor, calls)
     assert search.reply.status == "empty"
@@ -73,7 +71,7 @@ async def test_independent_calls_still_go_together(
         calls = [
             call("search_contact", {"query": "John Smith"}, "1"),
             call("search_account", {"query": "Acme"}, "2"),
-            call("create_task", {"subject": "x", "contact_id": "{{search_contact.id}}"}, "3"),
+            call("create_task", {"subject": "x", "contact": "{{search_contact.id}}"}, "3"),
         ]
         events = await run_tool_calls(conversation, executor, calls)
     assert [e.reply.status for e in events] == ["ok", "ok", "ok"]

@@ -1,4 +1,4 @@
-"""Schemas and exports of all sixty actions: valid in every format, and honest about mandatory
+"""Schemas and exports of every action: valid in every format, and honest about mandatory
 values (the model is told to leave them to the caller, never to invent them)."""
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ import pytest
 
 from zoho_tools.adapters import FORMATS, export, strict_schema
 from zoho_tools.catalog import CATALOG, UnknownName
+from zoho_tools.paging import NEXT_PAGE
 from zoho_tools.schemas import CONFIRMED, input_schema, must_supply
-from zoho_tools.templates import ActionTemplate, DerivedDefault, Param
+from zoho_tools.templates import PLACEHOLDER, ActionTemplate, DerivedDefault, Param
 
 from .strict_checker import chat_tool_violations, responses_tool_violations
 
@@ -45,6 +46,29 @@ def _sample(param: Param) -> Any:
     return SAMPLES[param.type]
 
 
+def _tool(format_name: str, template: ActionTemplate) -> dict[str, Any]:
+    """``template``'s tool in ``format_name``, exported by name. A paged action (a search,
+    list_users) brings next_page along, so its page_token can be used; nothing else comes."""
+    tools = {_name(tool): tool for tool in export(CATALOG, format_name, actions=[template.name])}
+    assert set(tools) - {template.name} <= {NEXT_PAGE}
+    return tools[template.name]
+
+
+def _name(tool: dict[str, Any]) -> str:
+    return str(tool["function"]["name"] if "function" in tool else tool["name"])
+
+
+def _nullable(schema: dict[str, Any]) -> bool:
+    return isinstance(schema["type"], list) and "null" in schema["type"]
+
+
+def _is_literal(default: Any) -> bool:
+    """A default stated as JSON Schema's ``default``: not derived, no ``{{variable}}`` in it."""
+    return not isinstance(default, DerivedDefault) and not (
+        isinstance(default, str) and PLACEHOLDER.search(default)
+    )
+
+
 @pytest.mark.parametrize("template", ACTIONS, ids=NAMES)
 def test_neutral_schema_is_valid_json_schema_and_accepts_good_arguments(
     template: ActionTemplate,
@@ -63,28 +87,44 @@ def test_neutral_schema_is_valid_json_schema_and_accepts_good_arguments(
 
 @pytest.mark.parametrize("template", ACTIONS, ids=NAMES)
 def test_openai_exports_satisfy_strict_mode(template: ActionTemplate) -> None:
-    [chat] = export(CATALOG, "openai", actions=[template.name])
-    [responses] = export(CATALOG, "openai-responses", actions=[template.name])
-    assert chat_tool_violations(chat) == []
-    assert responses_tool_violations(responses) == []
+    chat = _tool("openai", template)
+    responses = _tool("openai-responses", template)
+    # The neutral schema, as Anthropic gets it: what it requires may not be null in strict mode.
+    neutral = _tool("anthropic", template)["input_schema"]
+    assert chat_tool_violations(chat, neutral) == []
+    assert responses_tool_violations(responses, neutral) == []
     assert responses["parameters"] == chat["function"]["parameters"]
 
 
 @pytest.mark.parametrize("template", ACTIONS, ids=NAMES)
 def test_mandatory_values_are_left_to_the_caller_never_invented(template: ActionTemplate) -> None:
-    strict = export(CATALOG, "openai", actions=[template.name])[0]["function"]["parameters"]
-    [anthropic] = export(CATALOG, "anthropic", actions=[template.name])
-    [mcp_tool] = export(CATALOG, "mcp", actions=[template.name])
+    strict = _tool("openai", template)["function"]["parameters"]
+    anthropic = _tool("anthropic", template)
+    mcp_tool = _tool("mcp", template)
     for param in template.params:
-        strict_text = strict["properties"][param.name].get("description", "")
-        loose_text = anthropic["input_schema"]["properties"][param.name].get("description", "")
+        strict_property = strict["properties"][param.name]
+        strict_text = strict_property.get("description", "")
+        loose_property = anthropic["input_schema"]["properties"][param.name]
+        loose_text = loose_property.get("description", "")
         if param.required and not param.has_default and param.ask:
-            assert "Required; null if unknown" in strict_text
-            assert "Required; omit if unknown" in loose_text
+            # Asked of the caller: the model may send null (strict) or leave it out.
+            assert strict_text.endswith("Required") and _nullable(strict_property)
+            assert loose_text.endswith("Required; omit if unknown")
         elif must_supply(param):
-            assert strict_text.endswith("Required")
+            # The model supplies it itself (a record id, a search's words): it is in the
+            # schema's required list, so no words say so, and strict mode cannot send null.
+            assert "Required" not in strict_text and "Required" not in loose_text
+            assert not _nullable(strict_property)
+        elif param.has_default and _is_literal(param.default):
+            # JSON Schema's default says it where there is one; strict mode has none (null
+            # takes the default).
+            assert "Default" not in strict_text and "Default" not in loose_text
+            assert loose_property["default"] == param.default
+            assert "default" not in strict_property
         elif param.has_default:
-            assert "Default: " in strict_text
+            # A default that depends on the call is said in words, in every format.
+            assert "Default: " in strict_text and "Default: " in loose_text
+            assert "default" not in loose_property
     # Only what the model supplies itself (record ids, search terms) is required outside OpenAI.
     expected_required = [p.name for p in template.params if must_supply(p)]
     for schema in (anthropic["input_schema"], mcp_tool["inputSchema"]):
@@ -100,7 +140,7 @@ def test_a_caller_facing_mandatory_field_is_never_required_outside_openai() -> N
 
 @pytest.mark.parametrize("template", ACTIONS, ids=NAMES)
 def test_mcp_tools_validate_and_state_every_hint(template: ActionTemplate) -> None:
-    [tool] = export(CATALOG, "mcp", actions=[template.name])
+    tool = _tool("mcp", template)
     parsed = mcp.types.Tool.model_validate(tool)
     assert parsed.name == template.name
     assert parsed.title == template.title
@@ -124,22 +164,29 @@ def test_mcp_tools_validate_and_state_every_hint(template: ActionTemplate) -> No
 @pytest.mark.parametrize("template", ACTIONS, ids=NAMES)
 def test_confirmed_actions_let_the_model_confirm(template: ActionTemplate) -> None:
     for format_name in ("openai", "anthropic"):
-        [tool] = export(CATALOG, format_name, actions=[template.name])
+        tool = _tool(format_name, template)
         schema = tool["function"]["parameters"] if format_name == "openai" else tool["input_schema"]
         assert (CONFIRMED in schema["properties"]) is template.confirm
+        if template.confirm:
+            # Never null and no words: false is "not yet", and the orchestrator asks the caller
+            # itself before it accepts a true.
+            assert schema["properties"][CONFIRMED] == {"type": "boolean"}
+            if format_name == "anthropic":  # strict mode lists every property as required
+                assert CONFIRMED not in schema.get("required", [])
 
 
 @pytest.mark.parametrize("template", ACTIONS, ids=NAMES)
 def test_catalog_format_carries_the_whole_declaration(template: ActionTemplate) -> None:
-    [entry] = json.loads(json.dumps(export(CATALOG, "catalog", actions=[template.name])))
+    entry = json.loads(json.dumps(_tool("catalog", template)))
     fields = template.field_map()
     assert [p["name"] for p in entry["params"]] == [p.name for p in template.params]
     for declared, exported in zip(template.params, entry["params"], strict=True):
         assert exported["zoho_field"] == fields.get(declared.name)
-        if declared.names is None:
-            assert exported["zoho_field"] is not None and exported["names"] is None
-        else:
-            assert exported["names"]["id_param"] in fields
+        # next_page's token becomes the request of the search it continues: no field of its own.
+        assert (exported["zoho_field"] is None) is (template.name == NEXT_PAGE)
+        # A linked record (``account``): an id, or a name looked up in that module first.
+        assert exported["lookup"] == declared.lookup
+        assert declared.lookup is None or declared.type == "id"
         assert exported["required"] is declared.required
         assert exported["ask"] == declared.ask
         assert exported["type"] == declared.type
@@ -173,12 +220,16 @@ def test_defaults_are_described_in_the_models_words() -> None:
     strict = export(CATALOG, "openai", actions=["create_event", "search_contact", "log_call"])
     properties = {t["function"]["name"]: t["function"]["parameters"]["properties"] for t in strict}
     assert properties["create_event"]["end"]["description"].endswith("Default: start + 30 min")
-    assert properties["create_event"]["remind_minutes"]["description"].endswith("Default: 15")
-    assert properties["search_contact"]["query"]["description"].endswith("caller's number")
-    assert "start of this call" in properties["log_call"]["start_time"]["description"]
-    # Strict mode gets no JSON Schema default; Anthropic and MCP do, for literal defaults only.
+    assert properties["search_contact"]["query"]["description"] == "Default: caller's number"
+    assert properties["log_call"]["start_time"]["description"].endswith("Default: call start")
+    assert properties["log_call"]["duration"]["description"].endswith("Default: call length")
+    # A literal default is JSON Schema's default, for Anthropic and MCP, and no words; strict
+    # mode has no default at all (null takes it).
+    assert properties["create_event"]["remind_minutes"] == {"type": ["integer", "null"]}
+    event = input_schema(CATALOG["create_event"])["properties"]
+    assert event["remind_minutes"]["default"] == 15 and "description" not in event["remind_minutes"]
     case = input_schema(CATALOG["create_case"])["properties"]
-    assert case["status"]["default"] == "New"
+    assert case["status"]["default"] == "New" and "description" not in case["status"]
     assert "default" not in input_schema(CATALOG["create_contact"])["properties"]["phone"]
 
 
@@ -188,14 +239,44 @@ def test_strict_schema_makes_enums_and_nested_items_nullable() -> None:
     assert items["type"] == ["array", "null"]
     assert items["items"]["type"] == "object"
     assert items["items"]["required"] == ["product_id", "quantity", "list_price"]
+    # Inside an item too, only what the model must supply (the product's id) is never null.
+    item = items["items"]["properties"]
+    assert item["product_id"]["type"] == "string"
+    assert item["quantity"]["type"] == item["list_price"]["type"] == ["number", "null"]
     stage = strict_schema(input_schema(CATALOG["create_deal"]))["properties"]["stage"]
     assert stage["enum"][-1] is None
     assert stage["enum"][:-1] == list(CATALOG["create_deal"].param("stage").enum)
 
 
+def test_strict_schema_keeps_record_ids_search_words_and_confirmed_non_nullable() -> None:
+    note = strict_schema(input_schema(CATALOG["create_note"]))["properties"]
+    assert note["parent_id"] == {"type": "string"}
+    assert note["parent_module"]["type"] == "string" and None not in note["parent_module"]["enum"]
+    assert note["title"] == {"type": ["string", "null"]}  # Zoho's Note_Title is optional
+    assert strict_schema(input_schema(CATALOG["search_case"]))["properties"] == {
+        "query": {"type": "string"}
+    }
+    delete = strict_schema(input_schema(CATALOG["delete_contact"]))
+    assert delete["properties"] == {"id": {"type": "string"}, "confirmed": {"type": "boolean"}}
+    assert delete["required"] == ["id", "confirmed"]
+
+
+def test_strict_schema_keeps_a_dates_format_only() -> None:
+    task = strict_schema(input_schema(CATALOG["create_task"]))["properties"]
+    assert task["due_date"]["format"] == "date"
+    contact = CATALOG["create_contact"]
+    assert input_schema(contact)["properties"]["email"]["format"] == "email"
+    assert strict_schema(input_schema(contact))["properties"]["email"] == {
+        "type": ["string", "null"]
+    }
+
+
 def test_export_selects_actions_in_catalog_order() -> None:
     tools = export(CATALOG, "anthropic", actions=["get_case", "search_contact"])
-    assert [t["name"] for t in tools] == ["search_contact", "get_case"]
+    # A search brings next_page (in its place in the catalog), for the page_token it answers.
+    assert [t["name"] for t in tools] == ["search_contact", "get_case", NEXT_PAGE]
+    tools = export(CATALOG, "anthropic", actions=["get_case", "create_contact"])
+    assert [t["name"] for t in tools] == ["create_contact", "get_case"]
     assert [t["name"] for t in export(CATALOG, "mcp")] == NAMES
     read_only = export(CATALOG.select(read_only=True), "openai")
     assert {t["function"]["name"] for t in read_only} == {a.name for a in ACTIONS if a.read_only}
@@ -228,12 +309,15 @@ def test_the_core_imports_no_provider_sdk() -> None:
 def test_properties_keep_the_declared_order(template: ActionTemplate) -> None:
     # Strict mode answers in schema key order, so the order is part of the contract (the JSON
     # snapshots sort keys and would not show a change).
-    [tool] = export(CATALOG, "openai", actions=[template.name])
+    tool = _tool("openai", template)
     expected = [p.name for p in template.params] + ([CONFIRMED] if template.confirm else [])
     assert list(tool["function"]["parameters"]["properties"]) == expected
 
 
-def test_ids_accept_references_to_earlier_results() -> None:
+def test_ids_accept_references_to_earlier_results_and_names() -> None:
     # Models are told to link records with {{search_contact.id}}; the orchestrator resolves it.
+    # A linked record may also be given by name, which the agent loop looks up.
     validator = jsonschema.Draft202012Validator(input_schema(CATALOG["create_deal"]))
-    assert validator.is_valid({"deal_name": "Renewal", "contact_id": "{{search_contact.id}}"})
+    assert validator.is_valid({"deal_name": "Renewal", "contact": "{{search_contact.id}}"})
+    assert validator.is_valid({"deal_name": "Renewal", "account": "Acme Corp"})
+    assert not validator.is_valid({"deal_name": "Renewal", "contact_id": "1"})

@@ -19,23 +19,52 @@ VALID: dict[str, Any] = {
         "parameters": {
             "type": "object",
             "properties": {
-                "name": {"type": ["string", "null"], "description": "Required; null if unknown"},
+                "id": {"type": "string"},
+                "module": {"type": "string", "enum": ["Contacts", "Leads"]},
+                "name": {"type": ["string", "null"], "description": "Required"},
                 "kind": {"type": ["string", "null"], "enum": ["a", "b", None]},
                 "day": {"type": ["string", "null"], "format": "date"},
                 "items": {
                     "type": ["array", "null"],
                     "items": {
                         "type": "object",
-                        "properties": {"id": {"type": ["string", "null"]}},
-                        "required": ["id"],
+                        "properties": {
+                            "id": {"type": "string"},
+                            "note": {"type": ["string", "null"]},
+                        },
+                        "required": ["id", "note"],
                         "additionalProperties": False,
                     },
                 },
+                "confirmed": {"type": "boolean"},
             },
-            "required": ["name", "kind", "day", "items"],
+            "required": ["id", "module", "name", "kind", "day", "items", "confirmed"],
             "additionalProperties": False,
         },
     },
+}
+#: The same parameters outside strict mode: only what the model must supply is required.
+NEUTRAL: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string"},
+        "module": {"type": "string", "enum": ["Contacts", "Leads"]},
+        "name": {"type": "string", "description": "Required; omit if unknown"},
+        "kind": {"type": "string", "enum": ["a", "b"]},
+        "day": {"type": "string", "format": "date"},
+        "items": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"id": {"type": "string"}, "note": {"type": "string"}},
+                "required": ["id"],
+                "additionalProperties": False,
+            },
+        },
+        "confirmed": {"type": "boolean"},
+    },
+    "required": ["id", "module"],
+    "additionalProperties": False,
 }
 
 
@@ -92,17 +121,40 @@ MISTAKES = {
         _delete("properties.items.items.additionalProperties"),
         "parameters.items[]: additionalProperties",
     ),
-    "property not required": (_set("required", ["name", "kind", "day"]), "required"),
+    "property not required": (
+        _set("required", ["id", "module", "name", "kind", "day", "confirmed"]),
+        "required",
+    ),
     "nested property not required": (
         _set("properties.items.items.required", []),
         "parameters.items[]: required",
     ),
     "property not nullable": (_set("properties.name.type", "string"), "must be nullable"),
     "nested property not nullable": (
-        _set("properties.items.items.properties.id.type", "string"),
-        "items[].id: must be nullable",
+        _set("properties.items.items.properties.note.type", "string"),
+        "items[].note: must be nullable",
+    ),
+    "required property nullable": (
+        _set("properties.id.type", ["string", "null"]),
+        "parameters.id: must not be nullable",
+    ),
+    "nested required property nullable": (
+        _set("properties.items.items.properties.id.type", ["string", "null"]),
+        "items[].id: must not be nullable",
+    ),
+    "confirmed nullable": (
+        _set("properties.confirmed.type", ["boolean", "null"]),
+        "confirmed: must not be nullable",
+    ),
+    "property the neutral schema lacks": (
+        _set("properties.extra", {"type": ["string", "null"]}),
+        "extra: not a property of the neutral schema",
     ),
     "enum without null": (_set("properties.kind.enum", ["a", "b"]), "enum must list null"),
+    "required enum with null": (
+        _set("properties.module.enum", ["Contacts", "Leads", None]),
+        "module: not nullable, so its enum must not list null",
+    ),
     "minLength": (_set("properties.name.minLength", 2), "unsupported keyword(s) ['minLength']"),
     "default": (_set("properties.name.default", "x"), "unsupported keyword(s) ['default']"),
     "string keyword on a number": (
@@ -124,7 +176,7 @@ MISTAKES = {
 
 
 def test_a_valid_tool_passes() -> None:
-    assert chat_tool_violations(VALID) == []
+    assert chat_tool_violations(VALID, NEUTRAL) == []
 
 
 @pytest.mark.parametrize("mistake", MISTAKES)
@@ -132,12 +184,12 @@ def test_each_mistake_is_caught(mistake: str) -> None:
     change, expected = MISTAKES[mistake]
     tool = copy.deepcopy(VALID)
     change(tool)
-    problems = chat_tool_violations(tool)
+    problems = chat_tool_violations(tool, NEUTRAL)
     assert any(expected in problem for problem in problems), problems
 
 
 def test_the_shape_of_a_tool_is_checked() -> None:
-    assert chat_tool_violations({"type": "function", "name": "x"})
+    assert chat_tool_violations({"type": "function", "name": "x"}, NEUTRAL)
     flat = {"type": "function", **VALID["function"]}
-    assert responses_tool_violations(flat) == []
-    assert responses_tool_violations({**flat, "strict": None}) == ["strict must be true"]
+    assert responses_tool_violations(flat, NEUTRAL) == []
+    assert responses_tool_violations({**flat, "strict": None}, NEUTRAL) == ["strict must be true"]

@@ -89,7 +89,7 @@ async def test_a_scripted_call_across_requests(client: httpx.AsyncClient, sb: Sa
     found = await call(client, retell_function("call_7", "search_contact", {}))
     assert found["data"][0]["Phone"] == CALLER  # the caller, from call.from_number
     asked = await call(
-        client, retell_function("call_7", "create_case", {"contact_id": "{{search_contact.id}}"})
+        client, retell_function("call_7", "create_case", {"contact": "{{search_contact.id}}"})
     )
     assert asked["status"] == "needs_input" and asked["missing"] == ["subject"]
     made = await call(client, retell_function("call_7", "create_case", {"subject": "Broken order"}))

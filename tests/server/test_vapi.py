@@ -172,7 +172,7 @@ async def test_a_scripted_call_across_requests(
                 (
                     "tc-2",
                     "create_case",
-                    {"subject": "Order", "contact_id": "{{search_contact.id}}"},
+                    {"subject": "Order", "contact": "{{search_contact.id}}"},
                 ),
             ),
         )
@@ -229,7 +229,7 @@ async def test_a_scripted_call_across_requests(
                 (
                     "tc-2",
                     "create_case",
-                    {"subject": "Order", "contact_id": "{{search_contact.id}}"},
+                    {"subject": "Order", "contact": "{{search_contact.id}}"},
                 ),
             ),
         )

@@ -53,12 +53,8 @@ def _param(param: Param, zoho_field: str | None) -> dict[str, Any]:
         "min_length": param.min_length,
         "minimum": param.minimum,
         "maximum": param.maximum,
-        # A name that stands for a lookup id: looked up in this module, never sent itself.
-        "names": (
-            {"id_param": param.names.id_param, "module": param.names.module}
-            if param.names
-            else None
-        ),
+        # An id that may be given by name: the name is looked up in this module, never sent.
+        "lookup": param.lookup,
     }
     if param.type == "items":
         # An item's fields are paths inside one rendered item, e.g. ``Product_Name.id``.

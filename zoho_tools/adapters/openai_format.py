@@ -2,11 +2,13 @@
 
 Strict mode (Structured Outputs) accepts a subset of JSON Schema: every object needs
 ``additionalProperties: false`` and every property listed in ``required``; a value that may be
-absent is a nullable type (``["string", "null"]``, and an enum that lists ``None``); and some
+absent is a nullable type (``["string", "null"]``, and an enum that lists ``None``), while what
+the neutral schema requires (a record id, a search's words) stays non-nullable; and some
 keywords are not supported (``minLength``, ``maxLength``, ``default``). :func:`strict_schema`
-reshapes the neutral schema accordingly. It keeps only ``type``, ``description``, ``enum`` and
-``format`` (plus the object and array structure): ``minItems`` and ``pattern`` would be accepted,
-but the full catalog must fit a token budget and the orchestrator checks lists and values anyway.
+reshapes the neutral schema accordingly. It keeps only ``type``, ``description``, ``enum`` and a
+date's ``format`` (plus the object and array structure): ``minItems``, ``pattern`` and an email's
+format would be accepted, but they tell a model nothing it does not know, the full catalog must
+fit a token budget, and the orchestrator checks lists and values anyway.
 """
 
 from __future__ import annotations
@@ -15,16 +17,23 @@ from collections.abc import Mapping
 from typing import Any
 
 from zoho_tools.schemas import input_schema
-from zoho_tools.templates import ActionTemplate
+from zoho_tools.templates import CONFIRMED, ActionTemplate
 
 #: The keywords a strict non-object schema keeps from the neutral one (``items`` is rebuilt).
-_KEPT = frozenset({"type", "description", "enum", "format"})
+_KEPT = frozenset({"type", "description", "enum"})
+#: The formats a strict schema keeps: the shape of a value that a model must write just so.
+_KEPT_FORMATS = frozenset({"date"})
 
 
 def strict_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
-    """``schema`` (an object schema) in OpenAI strict form; its root stays non-nullable."""
+    """``schema`` (an object schema) in OpenAI strict form: what it requires stays non-nullable,
+    every other property becomes nullable, and so may be sent as null."""
+    # ``confirmed`` too: false is "not yet", so it needs no null (and the orchestrator asks the
+    # caller itself before it accepts a true).
+    required = {*schema.get("required", ()), CONFIRMED}
     properties = {
-        name: _nullable(_strict(sub)) for name, sub in schema.get("properties", {}).items()
+        name: _strict(sub) if name in required else _nullable(_strict(sub))
+        for name, sub in schema.get("properties", {}).items()
     }
     strict: dict[str, Any] = {"type": "object"}
     if "description" in schema:
@@ -39,6 +48,8 @@ def _strict(schema: Mapping[str, Any]) -> dict[str, Any]:
     if schema.get("type") == "object":
         return strict_schema(schema)
     strict = {key: value for key, value in schema.items() if key in _KEPT}
+    if schema.get("format") in _KEPT_FORMATS:
+        strict["format"] = schema["format"]
     if "items" in schema:
         # Items of a list are not optional one by one: the item object itself stays non-null.
         strict["items"] = _strict(schema["items"])

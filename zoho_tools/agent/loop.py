@@ -225,7 +225,7 @@ async def run_tool_calls(
 
     Two kinds of I/O happen before a call is checked: with an executor that reads the org's
     metadata (:attr:`Executor.metadata`), its actions are fitted to the org's own picklists and
-    mandatory fields; and names given for record ids (``account_name``) are looked up
+    mandatory fields; and names given for linked records (``account: "Acme"``) are looked up
     (:mod:`zoho_tools.names`), in parallel, before the calls that gave them are checked again.
     """
     events: dict[int, ToolEvent] = {}

@@ -19,6 +19,7 @@ from types import MappingProxyType
 
 from zoho_tools.catalog._shapes import CALL_VARIABLES
 from zoho_tools.errors import ZohoToolsError
+from zoho_tools.paging import NEXT_PAGE, page_size
 from zoho_tools.templates import ActionTemplate
 
 __all__ = [
@@ -169,7 +170,9 @@ class Catalog(Mapping[str, ActionTemplate]):
         """The actions named in ``names`` plus those in ``categories`` plus those of ``profile``
         (see :data:`PROFILES`; all actions when all three are ``None``), in catalog order;
         ``read_only`` keeps only the read-only ones. A profile's actions that this catalog does
-        not have (a catalog already narrowed) are left out.
+        not have (a catalog already narrowed) are left out. A selection with a search (or another
+        action Zoho pages) has ``next_page`` too, so the ``page_token`` its replies carry can be
+        used (:mod:`zoho_tools.paging`).
 
         Raises :class:`UnknownName` for a name, category or profile that does not exist.
         """
@@ -184,12 +187,17 @@ class Catalog(Mapping[str, ActionTemplate]):
             {self.category(c) for c in categories} if categories is not None else set()
         )
         everything = names is None and categories is None
-        return Catalog(
+        chosen = [
             action
             for action in self._actions.values()
             if (everything or action.name in chosen_names or action.category in chosen_categories)
             and (action.read_only or not read_only)
-        )
+        ]
+        pages = any(page_size(action) is not None for action in chosen)
+        if pages and NEXT_PAGE in self._actions and all(a.name != NEXT_PAGE for a in chosen):
+            chosen_names = {action.name for action in chosen} | {NEXT_PAGE}
+            chosen = [action for action in self._actions.values() if action.name in chosen_names]
+        return Catalog(chosen)
 
     def with_actions(self, extra: Iterable[ActionTemplate]) -> Catalog:
         """This catalog plus ``extra`` (custom actions) after it. Raises :class:`ValueError` when

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from zoho_tools.templates import ANY_VALUE, ActionTemplate, NameOf, Param
+from zoho_tools.templates import ANY_VALUE, ActionTemplate, Param
 
 #: Search results a model sees at once: enough to pick the right record, few enough to read out.
 SEARCH_PAGE_SIZE = 10
@@ -33,8 +33,8 @@ SEARCH_SCOPE = "ZohoSearch.securesearch.READ"
 CALL_VARIABLES: Mapping[str, str] = {
     "caller_phone": "caller's number",
     "call_id": "this call's id",
-    "call_started_at": "start of this call",
-    "call_duration": "length of this call",
+    "call_started_at": "call start",
+    "call_duration": "call length",
     "now": "now",
     "today": "today",
     "employee_id": "this agent",
@@ -72,12 +72,15 @@ def record_id() -> Param:
     return Param(name="id", type="id", required=True)
 
 
-def by_name(id_param: Param, name: str, module: str) -> tuple[Param, Param]:
-    """A lookup id and the name that may stand for it: ``account_id`` and ``account_name``. The
-    name is looked up in ``module`` (or ``"users"``) before sending; it never reaches Zoho."""
-    # No description: beside ``account_id`` the name says what it is, and every word of every
-    # tool costs tokens on every turn.
-    return id_param, Param(name=name, names=NameOf(id_param=id_param.name, module=module))
+def linked(name: str, module: str, **details: Any) -> Param:
+    """A record of ``module`` (or ``"users"``) that an action links to, given by id or by name:
+    ``account`` is ``"4876876000000624001"`` or ``"Acme Corp"``. A name is looked up before
+    sending (one match is used, several become a question) and never reaches Zoho itself.
+
+    One parameter rather than an id and a name beside it: a model passes whichever it has, and
+    every parameter of every tool costs tokens on every turn. ``details`` are further
+    :class:`Param` fields (a default, a description)."""
+    return Param(name=name, type="id", lookup=module, **details)
 
 
 #: What a task, call or meeting can be about besides a contact (Zoho's "What_Id", whose module is
@@ -107,13 +110,8 @@ OWNER = {"Owner": {"id": "{{owner}}"}}
 
 def owner() -> Param:
     """``owner``: who in the team a record belongs to (Zoho's ``Owner``), as a user's id, name or
-    email; a name or email is looked up in the users before sending. One parameter rather than
-    an id and a name: owners are on every record action, and each parameter costs tokens."""
-    return Param(
-        name="owner",
-        description="User's name, email or id",
-        names=NameOf(id_param="owner", module="users"),
-    )
+    email; a name or email is looked up in the users before sending."""
+    return linked("owner", "users")
 
 
 def placeholder(name: str) -> str:
@@ -121,12 +119,28 @@ def placeholder(name: str) -> str:
     return "{{" + name + "}}"
 
 
-def search_action(module: Module, *, description: str, query: Param) -> ActionTemplate:
-    """``GET /{module}/search?word=...``: Zoho's search across the module's text fields.
+def search_action(
+    module: Module, *, description: str, by_caller: str | None = None
+) -> ActionTemplate:
+    """``GET /{module}/search?word=...``: Zoho's search across the module's text fields, for a
+    ``query`` of at least two letters or digits.
 
-    A ``search_term`` query also finds a record by exact phone or email (the renderer moves the
-    term to Zoho's ``phone`` / ``email`` parameter).
+    For the modules of people and companies, ``by_caller`` is the question for the caller when
+    there is no number to search: the query is then a name, phone number or email (a phone or
+    email moves to Zoho's ``phone`` / ``email`` search), and defaults to the caller's number.
+    The ``query`` has no description: the action's own says what it searches.
     """
+    query = (
+        Param(
+            name="query",
+            type="search_term",
+            required=True,
+            ask=by_caller,
+            default=placeholder("caller_phone"),
+        )
+        if by_caller
+        else Param(name="query", required=True, min_length=2)
+    )
     return ActionTemplate(
         name=f"search_{module.noun}",
         title=f"Search {module.plural}",

@@ -16,14 +16,7 @@ from zoho_tools.templates import Param
 search_account = search_action(
     ACCOUNTS,
     description="Find accounts (companies) by name, phone or email.",
-    query=Param(
-        name="query",
-        type="search_term",
-        description="Name, phone or email",
-        required=True,
-        ask="What company name or phone number should I look up?",
-        default="{{caller_phone}}",
-    ),
+    by_caller="What company name or phone number should I look up?",
 )
 
 create_account = create_action(
@@ -49,7 +42,7 @@ create_account = create_action(
 
 update_account = update_action(
     ACCOUNTS,
-    description="Change an account's given fields.",
+    description="Update an account.",
     params=(
         Param(name="account_name"),
         Param(name="phone", type="phone"),

@@ -4,7 +4,7 @@ Zoho requires more than a caller can say: which service (``Service_Name``), whic
 delivers it (``Owner``), a name, where it happens, and for whom. The model and the caller supply
 the time and the customer; the rest comes from declared defaults:
 
-- ``service_id`` and ``owner_id`` default to the call variables ``{{service_id}}`` and
+- ``service`` and ``owner`` default to the call variables ``{{service_id}}`` and
   ``{{owner_id}}``, which an AI employee's configuration provides;
 - ``title`` (Appointment_Name) defaults to "Phone booking";
 - ``location`` defaults to "Business Address"; ``address`` is needed only for "Client Address"
@@ -14,7 +14,7 @@ the time and the customer; the rest comes from declared defaults:
 from __future__ import annotations
 
 from zoho_tools.catalog._modules import APPOINTMENTS, SERVICES
-from zoho_tools.catalog._shapes import by_name, create_action, search_action, update_action
+from zoho_tools.catalog._shapes import create_action, linked, search_action, update_action
 from zoho_tools.templates import Param
 
 LOCATIONS = ("Business Address", "Client Address")
@@ -24,13 +24,11 @@ CUSTOMER_MODULES = ("Contacts", "Leads", "Accounts")
 search_appointment = search_action(
     APPOINTMENTS,
     description="Find appointments by name.",
-    query=Param(name="query", description="Name words", required=True, min_length=2),
 )
 
 search_service = search_action(
     SERVICES,
-    description="Find a bookable service by name (its id is service_id).",
-    query=Param(name="query", description="Service name", required=True, min_length=2),
+    description="Find a bookable service by name.",
 )
 
 schedule_appointment = create_action(
@@ -47,16 +45,8 @@ schedule_appointment = create_action(
         ),
         Param(name="customer_id", type="id", required=True),
         Param(name="customer_module", enum=CUSTOMER_MODULES, required=True, default="Contacts"),
-        *by_name(
-            Param(name="service_id", type="id", required=True, default="{{service_id}}"),
-            "service_name",
-            "Services__s",
-        ),
-        *by_name(
-            Param(name="owner_id", type="id", required=True, default="{{owner_id}}"),
-            "owner",
-            "users",
-        ),
+        linked("service", "Services__s", required=True, default="{{service_id}}"),
+        linked("owner", "users", required=True, default="{{owner_id}}"),
         Param(name="title", required=True, default="Phone booking"),
         Param(name="location", enum=LOCATIONS, required=True, default="Business Address"),
         Param(
@@ -71,8 +61,8 @@ schedule_appointment = create_action(
             "module": {"api_name": "{{customer_module}}"},
             "id": "{{customer_id}}",
         },
-        "Service_Name": {"id": "{{service_id}}"},
-        "Owner": {"id": "{{owner_id}}"},
+        "Service_Name": {"id": "{{service}}"},
+        "Owner": {"id": "{{owner}}"},
         "Appointment_Name": "{{title}}",
         "Location": "{{location}}",
         "Address": "{{address}}",
@@ -81,7 +71,7 @@ schedule_appointment = create_action(
 
 update_appointment = update_action(
     APPOINTMENTS,
-    description="Reschedule or change an appointment's given fields.",
+    description="Reschedule or update an appointment.",
     params=(
         Param(name="start", type="datetime"),
         Param(name="address"),

@@ -5,9 +5,9 @@ from __future__ import annotations
 from zoho_tools.catalog._modules import CALLS
 from zoho_tools.catalog._shapes import (
     RELATED_TO,
-    by_name,
     create_action,
     delete_action,
+    linked,
     related_to,
     search_action,
     update_action,
@@ -19,7 +19,6 @@ CALL_TYPES = ("Inbound", "Outbound", "Missed")
 search_call = search_action(
     CALLS,
     description="Find logged calls by subject.",
-    query=Param(name="query", description="Subject words", required=True, min_length=2),
 )
 
 log_call = create_action(
@@ -49,7 +48,7 @@ log_call = create_action(
             ask="How long did the call last?",
             default="{{call_duration}}",
         ),
-        *by_name(Param(name="contact_id", type="id"), "contact_name", "Contacts"),
+        linked("contact", "Contacts"),
         *related_to(),
         Param(name="description", type="text"),
     ),
@@ -58,7 +57,7 @@ log_call = create_action(
         "Call_Type": "{{call_type}}",
         "Call_Start_Time": "{{start_time}}",
         "Call_Duration": "{{duration}}",
-        "Who_Id": {"id": "{{contact_id}}"},
+        "Who_Id": {"id": "{{contact}}"},
         **RELATED_TO,
         "Description": "{{description}}",
     },
@@ -67,7 +66,7 @@ log_call = create_action(
 # Zoho refuses to change Call_Type after the fact, so it is not offered here.
 update_call = update_action(
     CALLS,
-    description="Change a logged call's given fields.",
+    description="Update a logged call.",
     params=(
         Param(name="subject"),
         Param(name="description", type="text"),

@@ -5,9 +5,9 @@ from __future__ import annotations
 from zoho_tools.catalog._modules import CASES
 from zoho_tools.catalog._shapes import (
     OWNER,
-    by_name,
     create_action,
     delete_action,
+    linked,
     owner,
     search_action,
     update_action,
@@ -21,9 +21,6 @@ CASE_PRIORITIES = ("High", "Medium", "Low")
 search_case = search_action(
     CASES,
     description="Find support cases by subject or number.",
-    query=Param(
-        name="query", description="Subject words or case number", required=True, min_length=2
-    ),
 )
 
 create_case = create_action(
@@ -32,7 +29,7 @@ create_case = create_action(
     params=(
         Param(name="subject", required=True, ask="In a few words, what is the problem?"),
         Param(name="description", type="text"),
-        *by_name(Param(name="contact_id", type="id"), "contact_name", "Contacts"),
+        linked("contact", "Contacts"),
         Param(name="priority", enum=CASE_PRIORITIES),
         Param(
             name="status",
@@ -54,7 +51,7 @@ create_case = create_action(
         "Subject": "{{subject}}",
         "Description": "{{description}}",
         # Zoho's Cases module calls its Contact lookup ``Related_To``.
-        "Related_To": {"id": "{{contact_id}}"},
+        "Related_To": {"id": "{{contact}}"},
         "Priority": "{{priority}}",
         "Status": "{{status}}",
         "Case_Origin": "{{origin}}",
@@ -64,7 +61,7 @@ create_case = create_action(
 
 update_case = update_action(
     CASES,
-    description="Change a case's given fields.",
+    description="Update a case.",
     params=(
         Param(name="status", enum=CASE_STATUSES),
         Param(name="priority", enum=CASE_PRIORITIES),

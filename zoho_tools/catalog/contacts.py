@@ -6,9 +6,9 @@ from zoho_tools.catalog._modules import ACCOUNTS, CASES, CONTACTS, DEALS, EVENTS
 from zoho_tools.catalog._shapes import (
     OWNER,
     SEARCH_SCOPE,
-    by_name,
     create_action,
     delete_action,
+    linked,
     owner,
     search_action,
     update_action,
@@ -20,7 +20,7 @@ from zoho_tools.templates import ActionTemplate, Param
 identify_caller = ActionTemplate(
     name="identify_caller",
     title="Identify caller",
-    description="The caller by their number: who, their account, open cases and deals, meetings.",
+    description="The caller by number: who, account, open cases and deals, meetings.",
     category="contacts",
     module=CONTACTS.api_name,
     method="GET",
@@ -47,14 +47,7 @@ identify_caller = ActionTemplate(
 search_contact = search_action(
     CONTACTS,
     description="Find contacts by name, phone or email.",
-    query=Param(
-        name="query",
-        type="search_term",
-        description="Name, phone or email",
-        required=True,
-        ask="What name, phone number or email should I look up?",
-        default="{{caller_phone}}",
-    ),
+    by_caller="What name, phone number or email should I look up?",
 )
 
 create_contact = create_action(
@@ -65,11 +58,7 @@ create_contact = create_action(
         Param(name="last_name", required=True, ask="What's the caller's last name?"),
         Param(name="phone", type="phone", default="{{caller_phone}}"),
         Param(name="email", type="email"),
-        *by_name(
-            Param(name="account_id", type="id", description="Their company's account"),
-            "account_name",
-            "Accounts",
-        ),
+        linked("account", "Accounts"),
         owner(),
     ),
     record={
@@ -77,14 +66,14 @@ create_contact = create_action(
         "Last_Name": "{{last_name}}",
         "Phone": "{{phone}}",
         "Email": "{{email}}",
-        "Account_Name": {"id": "{{account_id}}"},
+        "Account_Name": {"id": "{{account}}"},
         **OWNER,
     },
 )
 
 update_contact = update_action(
     CONTACTS,
-    description="Change a contact's given fields.",
+    description="Update a contact.",
     params=(
         Param(name="first_name"),
         Param(name="last_name"),

@@ -5,9 +5,9 @@ from __future__ import annotations
 from zoho_tools.catalog._modules import DEALS
 from zoho_tools.catalog._shapes import (
     OWNER,
-    by_name,
     create_action,
     delete_action,
+    linked,
     owner,
     search_action,
     update_action,
@@ -30,12 +30,11 @@ DEAL_STAGES = (
 search_deal = search_action(
     DEALS,
     description="Find deals by name or account.",
-    query=Param(name="query", description="Deal or account name", required=True, min_length=2),
 )
 
 create_deal = create_action(
     DEALS,
-    description="Create a deal (a sales opportunity).",
+    description="Create a deal (sales opportunity).",
     params=(
         Param(name="deal_name", required=True, ask="What should the deal be called?"),
         Param(
@@ -51,8 +50,8 @@ create_deal = create_action(
             ask="When do you expect the deal to close?",
         ),
         Param(name="amount", type="number", minimum=0),
-        *by_name(Param(name="account_id", type="id"), "account_name", "Accounts"),
-        *by_name(Param(name="contact_id", type="id"), "contact_name", "Contacts"),
+        linked("account", "Accounts"),
+        linked("contact", "Contacts"),
         owner(),
     ),
     record={
@@ -60,15 +59,15 @@ create_deal = create_action(
         "Stage": "{{stage}}",
         "Closing_Date": "{{closing_date}}",
         "Amount": "{{amount}}",
-        "Account_Name": {"id": "{{account_id}}"},
-        "Contact_Name": {"id": "{{contact_id}}"},
+        "Account_Name": {"id": "{{account}}"},
+        "Contact_Name": {"id": "{{contact}}"},
         **OWNER,
     },
 )
 
 update_deal = update_action(
     DEALS,
-    description="Change a deal's given fields.",
+    description="Update a deal.",
     params=(
         Param(name="stage", enum=DEAL_STAGES),
         Param(name="amount", type="number", minimum=0),

@@ -5,9 +5,9 @@ from __future__ import annotations
 from zoho_tools.catalog._modules import EVENTS
 from zoho_tools.catalog._shapes import (
     RELATED_TO,
-    by_name,
     create_action,
     delete_action,
+    linked,
     related_to,
     search_action,
     update_action,
@@ -19,12 +19,11 @@ PARTICIPANT_TYPES = ("contact", "lead", "user")
 search_event = search_action(
     EVENTS,
     description="Find meetings by title.",
-    query=Param(name="query", description="Title words", required=True, min_length=2),
 )
 
 create_event = create_action(
     EVENTS,
-    description="Put a meeting in the calendar.",
+    description="Schedule a meeting.",
     params=(
         Param(name="title", required=True, ask="What is the meeting about?"),
         Param(name="start", type="datetime", required=True, ask="When should it start?"),
@@ -40,12 +39,11 @@ create_event = create_action(
         Param(
             name="remind_minutes",
             type="integer",
-            description="Reminder, min before",
             default=15,
             minimum=0,
             maximum=60,
         ),
-        *by_name(Param(name="contact_id", type="id"), "contact_name", "Contacts"),
+        linked("contact", "Contacts"),
         *related_to(),
         # v7's form: [{"type": "contact", "participant": "<id>"}]; users are team members.
         Param(
@@ -63,7 +61,7 @@ create_event = create_action(
         "Start_DateTime": "{{start}}",
         "End_DateTime": "{{end}}",
         "Remind_At": [{"unit": "{{remind_minutes}}", "period": "minutes"}],
-        "Who_Id": {"id": "{{contact_id}}"},
+        "Who_Id": {"id": "{{contact}}"},
         **RELATED_TO,
         "Participants": "{{participants}}",
     },
@@ -73,7 +71,7 @@ create_event = create_action(
 # the model to send both when it moves a meeting.
 update_event = update_action(
     EVENTS,
-    description="Change a meeting's given fields; to move it, send start and end.",
+    description="Update a meeting; to move it, send start and end.",
     params=(
         Param(name="title"),
         Param(name="start", type="datetime"),

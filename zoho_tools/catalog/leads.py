@@ -16,14 +16,7 @@ from zoho_tools.templates import Param
 search_lead = search_action(
     LEADS,
     description="Find leads by name, company, phone or email.",
-    query=Param(
-        name="query",
-        type="search_term",
-        description="Name, company, phone or email",
-        required=True,
-        ask="What name, phone number or email should I look up?",
-        default="{{caller_phone}}",
-    ),
+    by_caller="What name, phone number or email should I look up?",
 )
 
 create_lead = create_action(
@@ -49,7 +42,7 @@ create_lead = create_action(
 
 update_lead = update_action(
     LEADS,
-    description="Change a lead's given fields.",
+    description="Update a lead.",
     params=(
         Param(name="last_name"),
         Param(name="company"),

@@ -1,9 +1,12 @@
-"""Direct lookups: one record by id, whole (bounded), with fields a search leaves out."""
+"""Direct lookups: one record by id, whole (bounded), with fields a search leaves out; and the
+next page of a search."""
 
 from __future__ import annotations
 
 from zoho_tools.catalog._modules import ACCOUNTS, CASES, CONTACTS, DEALS, LEADS, NOTES
 from zoho_tools.catalog._shapes import SEARCH_SCOPE, get_action
+from zoho_tools.paging import NEXT_PAGE
+from zoho_tools.templates import ActionTemplate, Param
 
 CATEGORY = "lookups"
 
@@ -22,4 +25,19 @@ get_account = get_action(ACCOUNTS, description="Get an account by id.", category
 get_deal = get_action(DEALS, description="Get a deal by id.", category=CATEGORY)
 get_case = get_action(CASES, description="Get a case by id.", category=CATEGORY)
 
-ACTIONS = (get_contact, get_lead, get_account, get_deal, get_case)
+# Never sent as it stands: the orchestrator checks the token and sends the search (or list) it
+# continues, with Zoho's ``page`` (zoho_tools.paging). Its scopes are that action's.
+next_page = ActionTemplate(
+    name=NEXT_PAGE,
+    title="Next page",
+    description="More results of a search.",
+    category=CATEGORY,
+    module=None,
+    method="GET",
+    path="/search",
+    params=(Param(name="page_token", required=True),),
+    read_only=True,
+    idempotent=True,
+)
+
+ACTIONS = (get_contact, get_lead, get_account, get_deal, get_case, next_page)

@@ -13,7 +13,6 @@ from zoho_tools.templates import Param
 search_note = search_action(
     NOTES,
     description="Find notes by title or text.",
-    query=Param(name="query", description="Words in the note", required=True, min_length=2),
 )
 
 create_note = create_action(
@@ -22,7 +21,7 @@ create_note = create_action(
     params=(
         Param(name="parent_module", enum=RECORD_MODULE_NAMES, required=True),
         Param(name="parent_id", type="id", required=True),
-        Param(name="title", required=True, ask="What should the note be titled?"),
+        Param(name="title"),  # Zoho's Note_Title is optional; the content is what matters
         Param(name="content", type="text", required=True, ask="What should the note say?"),
     ),
     record={
@@ -34,7 +33,7 @@ create_note = create_action(
 
 update_note = update_action(
     NOTES,
-    description="Change a note's given fields.",
+    description="Update a note.",
     params=(
         Param(name="title"),
         Param(name="content", type="text"),

@@ -9,12 +9,11 @@ from zoho_tools.templates import Param
 search_product = search_action(
     PRODUCTS,
     description="Find products by name or code.",
-    query=Param(name="query", description="Name or code", required=True, min_length=2),
 )
 
 create_product = create_action(
     PRODUCTS,
-    description="Add a product to the catalog.",
+    description="Create a product.",
     params=(
         Param(name="product_name", required=True, ask="What is the product called?"),
         Param(name="code"),
@@ -29,7 +28,7 @@ create_product = create_action(
 
 update_product = update_action(
     PRODUCTS,
-    description="Change a product's given fields.",
+    description="Update a product.",
     params=(
         Param(name="product_name"),
         Param(name="price", type="number", minimum=0),

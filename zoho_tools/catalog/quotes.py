@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from zoho_tools.catalog._modules import QUOTES
 from zoho_tools.catalog._shapes import (
-    by_name,
     create_action,
     delete_action,
+    linked,
     search_action,
     update_action,
 )
@@ -25,7 +25,6 @@ QUOTE_STAGES = (
 search_quote = search_action(
     QUOTES,
     description="Find quotes by subject.",
-    query=Param(name="query", description="Subject words", required=True, min_length=2),
 )
 
 create_quote = create_action(
@@ -50,22 +49,22 @@ create_quote = create_action(
                 "List_Price": "{{list_price}}",
             },
         ),
-        *by_name(Param(name="contact_id", type="id"), "contact_name", "Contacts"),
-        *by_name(Param(name="account_id", type="id"), "account_name", "Accounts"),
-        *by_name(Param(name="deal_id", type="id"), "deal_name", "Deals"),
+        linked("contact", "Contacts"),
+        linked("account", "Accounts"),
+        linked("deal", "Deals"),
     ),
     record={
         "Subject": "{{subject}}",
         "Quoted_Items": "{{items}}",
-        "Contact_Name": {"id": "{{contact_id}}"},
-        "Account_Name": {"id": "{{account_id}}"},
-        "Deal_Name": {"id": "{{deal_id}}"},
+        "Contact_Name": {"id": "{{contact}}"},
+        "Account_Name": {"id": "{{account}}"},
+        "Deal_Name": {"id": "{{deal}}"},
     },
 )
 
 update_quote = update_action(
     QUOTES,
-    description="Change a quote's given fields.",
+    description="Update a quote.",
     params=(
         Param(name="subject"),
         Param(name="stage", enum=QUOTE_STAGES),

@@ -9,7 +9,6 @@ from zoho_tools.templates import Param
 search_solution = search_action(
     SOLUTIONS,
     description="Find knowledge-base answers to a problem.",
-    query=Param(name="query", description="Problem words", required=True, min_length=2),
 )
 
 create_solution = create_action(

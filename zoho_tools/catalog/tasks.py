@@ -5,9 +5,9 @@ from __future__ import annotations
 from zoho_tools.catalog._modules import TASKS
 from zoho_tools.catalog._shapes import (
     RELATED_TO,
-    by_name,
     create_action,
     delete_action,
+    linked,
     related_to,
     search_action,
     update_action,
@@ -19,7 +19,6 @@ TASK_STATUSES = ("Not Started", "In Progress", "Waiting for input", "Deferred", 
 search_task = search_action(
     TASKS,
     description="Find tasks by subject.",
-    query=Param(name="query", description="Subject words", required=True, min_length=2),
 )
 
 create_task = create_action(
@@ -28,24 +27,20 @@ create_task = create_action(
     params=(
         Param(name="subject", required=True, ask="What should the task say?"),
         Param(name="due_date", type="date"),
-        *by_name(
-            Param(name="contact_id", type="id", description="Who it is about"),
-            "contact_name",
-            "Contacts",
-        ),
+        linked("contact", "Contacts"),
         *related_to(),
     ),
     record={
         "Subject": "{{subject}}",
         "Due_Date": "{{due_date}}",
-        "Who_Id": {"id": "{{contact_id}}"},
+        "Who_Id": {"id": "{{contact}}"},
         **RELATED_TO,
     },
 )
 
 update_task = update_action(
     TASKS,
-    description="Change a task's given fields.",
+    description="Update a task.",
     params=(
         Param(name="status", enum=TASK_STATUSES),
         Param(name="due_date", type="date"),

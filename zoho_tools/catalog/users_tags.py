@@ -13,8 +13,6 @@ from zoho_tools.catalog._shapes import record_id
 from zoho_tools.templates import ActionTemplate, Param
 
 CATEGORY = "users-tags"
-#: A useful subset of Zoho's user ``type`` filter.
-USER_TYPES = ("ActiveUsers", "AllUsers", "AdminUsers", "CurrentUser")
 USER_FIELDS = ("id", "full_name", "email", "status", "role")
 TAG_FIELDS = ("id", "name")
 TAG_WRITE_SCOPES = (
@@ -23,21 +21,22 @@ TAG_WRITE_SCOPES = (
 )
 
 
-def _module(description: str = "") -> Param:
+def _module() -> Param:
     # An enum, so only a module API name can reach the request path.
-    return Param(name="module", enum=RECORD_MODULE_NAMES, required=True, description=description)
+    return Param(name="module", enum=RECORD_MODULE_NAMES, required=True)
 
 
 list_users = ActionTemplate(
     name="list_users",
     title="List users",
-    description="List the CRM's team members.",
+    description="List team members (users).",
     category=CATEGORY,
     module=None,
     method="GET",
     path="/users",
-    params=(Param(name="type", enum=USER_TYPES, default="AllUsers"),),
-    query={"type": "{{type}}", "per_page": 50},
+    # Every user, with their status: Zoho's other filters (active, admins, ...) are what a model
+    # can tell from the list itself, and a parameter for them costs tokens on every turn.
+    query={"type": "AllUsers", "per_page": 50},
     read_only=True,
     idempotent=True,
     scopes=("ZohoCRM.users.READ",),
@@ -64,7 +63,7 @@ get_user = ActionTemplate(
 list_tags = ActionTemplate(
     name="list_tags",
     title="List tags",
-    description="List the tags used in a module.",
+    description="List a module's tags.",
     category=CATEGORY,
     module=None,
     method="GET",
@@ -86,7 +85,7 @@ add_tag = ActionTemplate(
     module=None,
     method="POST",
     path="/{{module}}/{{id}}/actions/add_tags",
-    params=(_module("Record's module"), record_id(), Param(name="tag", required=True)),
+    params=(_module(), record_id(), Param(name="tag", required=True)),
     body={"tags": [{"name": "{{tag}}"}]},
     idempotent=True,
     scopes=TAG_WRITE_SCOPES,
@@ -101,7 +100,7 @@ remove_tag = ActionTemplate(
     module=None,
     method="POST",
     path="/{{module}}/{{id}}/actions/remove_tags",
-    params=(_module("Record's module"), record_id(), Param(name="tag", required=True)),
+    params=(_module(), record_id(), Param(name="tag", required=True)),
     body={"tags": [{"name": "{{tag}}"}]},
     destructive=True,
     idempotent=True,
