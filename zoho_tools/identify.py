@@ -95,7 +95,7 @@ async def identify_caller(send: Send, request: ActionRequest) -> ActionResult:
     caller: dict[str, Any] = {
         "module": module,
         "id": str(record["id"]),
-        "name": display_name(record),
+        "name": display_name(record, module),
     }
     account = record.get("Account_Name") if module == "Contacts" else None
     if module == "Accounts":
@@ -106,7 +106,7 @@ async def identify_caller(send: Send, request: ActionRequest) -> ActionResult:
         caller["company"] = record["Company"]
     if len(matches) > 1:
         caller["other_matches"] = [
-            {"module": m, "id": str(r["id"]), "name": display_name(r)}
+            {"module": m, "id": str(r["id"]), "name": display_name(r, m)}
             for m, r in matches[1 : 1 + MAX_ITEMS]
         ]
     if module != "Leads":
