@@ -60,6 +60,8 @@ class Prepared:
 
 #: The longest argument string accepted (a note's 32,000 characters, escaped, fit easily).
 MAX_ARGUMENTS_CHARS = 256_000
+#: The longest single string value (in arguments sent as an object rather than a JSON string).
+MAX_VALUE_CHARS = MAX_ARGUMENTS_CHARS
 #: How deep JSON values may nest (line items are three levels deep).
 MAX_DEPTH = 16
 #: Zoho's numbers are 64-bit; anything larger is a mistake (and Python cannot print huge ones).
@@ -113,7 +115,7 @@ def unusable(value: Any) -> str | None:
         if depth > MAX_DEPTH:
             return f"is nested more than {MAX_DEPTH} levels deep"
         if isinstance(item, str):
-            if len(item) > MAX_ARGUMENTS_CHARS:
+            if len(item) > MAX_VALUE_CHARS:
                 return f"is {len(item):,} characters long"
             if normalize.has_surrogate(item):
                 return "contains an invalid character (a lone UTF-16 surrogate); send plain text"

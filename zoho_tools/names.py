@@ -33,7 +33,7 @@ MAX_CANDIDATES = 10
 Send = Callable[[ActionTemplate, RenderedRequest], Awaitable[ActionResult]]
 
 # A detail that tells records of the same name apart, by module (the first one present).
-_DETAILS: Mapping[str, tuple[str, ...]] = {
+_DISTINGUISHING_FIELDS: Mapping[str, tuple[str, ...]] = {
     "Contacts": ("Account_Name", "Email", "Phone", "Mobile"),
     "Leads": ("Company", "Email", "Phone"),
     "Accounts": ("Billing_City", "Phone", "Website"),
@@ -113,7 +113,7 @@ def _user_matches(user: Mapping[str, Any], wanted: str) -> bool:
 
 def _choice(module: str, record: Mapping[str, Any]) -> Choice:
     detail = ""
-    for key in _DETAILS.get(module, ()):
+    for key in _DISTINGUISHING_FIELDS.get(module, ()):
         value = record.get(key)
         if isinstance(value, Mapping):
             value = value.get("name")

@@ -108,8 +108,8 @@ def _items(param: Param, value: Any, locale: Locale) -> list[dict[str, Any]]:
 #: Every :data:`~zoho_tools.templates.ParamType`, with its schema, words and normaliser.
 PARAM_TYPES: Mapping[ParamType, TypeDefinition] = MappingProxyType(
     {
-        "string": TypeDefinition({"type": "string"}, _text(normalize.MAX_STRING)),
-        "text": TypeDefinition({"type": "string"}, _text(normalize.MAX_TEXT)),
+        "string": TypeDefinition({"type": "string"}, _text(normalize.MAX_STRING_CHARS)),
+        "text": TypeDefinition({"type": "string"}, _text(normalize.MAX_TEXT_CHARS)),
         "integer": TypeDefinition({"type": "integer"}, _integer),
         "number": TypeDefinition({"type": "number"}, _number),
         "boolean": TypeDefinition({"type": "boolean"}, _value_only(normalize.boolean)),

@@ -229,8 +229,8 @@ def test_a_record_is_named_by_its_own_modules_name_field_when_the_module_is_know
 
 
 def test_every_module_shows_the_field_that_names_its_records() -> None:
-    from zoho_tools.catalog._modules import MODULES, NAME_FIELDS
+    from zoho_tools.catalog._modules import BUILTIN_MODULES, NAME_FIELDS
 
-    for module in MODULES:
+    for module in BUILTIN_MODULES:
         assert module.name_field in module.fields, module.api_name
         assert NAME_FIELDS[module.api_name] == module.name_field

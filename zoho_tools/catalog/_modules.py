@@ -155,7 +155,7 @@ RECORD_MODULES: tuple[Module, ...] = (CONTACTS, LEADS, ACCOUNTS, DEALS, CASES)
 RECORD_MODULE_NAMES: tuple[str, ...] = tuple(module.api_name for module in RECORD_MODULES)
 
 #: Every module the built-in actions work on.
-MODULES: tuple[Module, ...] = (
+BUILTIN_MODULES: tuple[Module, ...] = (
     *RECORD_MODULES,
     TASKS,
     CALLS,
@@ -172,5 +172,5 @@ USERS = "users"
 #: The field holding a record's own name, by module API name (and :data:`USERS`: a user's
 #: ``full_name``).
 NAME_FIELDS: Mapping[str, str] = MappingProxyType(
-    {**{module.api_name: module.name_field for module in MODULES}, USERS: "full_name"}
+    {**{module.api_name: module.name_field for module in BUILTIN_MODULES}, USERS: "full_name"}
 )
