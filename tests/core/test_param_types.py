@@ -18,7 +18,7 @@ def test_the_table_covers_exactly_the_declared_types() -> None:
 
 
 @pytest.mark.parametrize("kind", get_args(ParamType))
-def test_every_type_is_shown_and_normalised_as_its_entry_says(kind: ParamType) -> None:
+def test_every_type_is_shown_to_the_model_as_its_entry_says(kind: ParamType) -> None:
     param = Param(name="value", type=kind, item_params=(Param(name="n", type="integer"),))
     schema = param_schema(param)
     assert {k: schema[k] for k in PARAM_TYPES[kind].schema} == PARAM_TYPES[kind].schema
