@@ -29,6 +29,7 @@ from typing import Any
 
 from zoho_tools import normalize
 from zoho_tools.normalize import Locale, ValueProblem
+from zoho_tools.param_types import normalise
 from zoho_tools.templates import ANY_VALUE, ActionTemplate, DerivedDefault, Param
 from zoho_tools.variables import MissingVariable, VariableScope, has_placeholder, render
 
@@ -59,6 +60,8 @@ class Prepared:
 
 #: The longest argument string accepted (a note's 32,000 characters, escaped, fit easily).
 MAX_ARGUMENTS_CHARS = 256_000
+#: The longest single string value (in arguments sent as an object rather than a JSON string).
+MAX_VALUE_CHARS = MAX_ARGUMENTS_CHARS
 #: How deep JSON values may nest (line items are three levels deep).
 MAX_DEPTH = 16
 #: Zoho's numbers are 64-bit; anything larger is a mistake (and Python cannot print huge ones).
@@ -112,7 +115,7 @@ def unusable(value: Any) -> str | None:
         if depth > MAX_DEPTH:
             return f"is nested more than {MAX_DEPTH} levels deep"
         if isinstance(item, str):
-            if len(item) > MAX_ARGUMENTS_CHARS:
+            if len(item) > MAX_VALUE_CHARS:
                 return f"is {len(item):,} characters long"
             if normalize.has_surrogate(item):
                 return "contains an invalid character (a lone UTF-16 surrogate); send plain text"
@@ -169,7 +172,7 @@ def prepare(
             blank.add(param.name)
             continue
         try:
-            values[param.name] = _normalise(param, value, locale)
+            values[param.name] = normalise(param, value, locale)
             if _is_word_search(template, param) and not normalize.searchable(value):
                 raise ValueProblem(
                     f"{normalize.brief(value)} cannot be searched: Zoho needs at least 2 letters "
@@ -279,72 +282,6 @@ def _resolve(value: Any, scope: VariableScope) -> Any:
     return value
 
 
-def _normalise(param: Param, value: Any, locale: Locale) -> Any:
-    if param.enum:
-        return normalize.choice(value, param.enum)
-    kind = param.type
-    if kind == "items":
-        return _normalise_items(param, value, locale)
-    if kind == "integer":
-        return normalize.within(normalize.integer(value), param.minimum, param.maximum)
-    if kind == "number":
-        return normalize.within(normalize.number(value), param.minimum, param.maximum)
-    if kind == "search_term":
-        return normalize.search_term(value, locale, routes=True)
-    if kind in ("string", "text"):
-        limit = normalize.MAX_TEXT if kind == "text" else normalize.MAX_STRING
-        return normalize.string(value, max_length=limit, min_length=param.min_length)
-    if kind in ("phone", "date", "datetime"):
-        return _LOCALISED[kind](value, locale)
-    return _PLAIN[kind](value)
-
-
-_PLAIN = {
-    "boolean": normalize.boolean,
-    "duration": normalize.duration,
-    "email": normalize.email,
-    "id": normalize.record_id,
-}
-_LOCALISED = {
-    "phone": normalize.phone,
-    "date": normalize.date_value,
-    "datetime": normalize.datetime_value,
-}
-
-
-def _normalise_items(param: Param, value: Any, locale: Locale) -> list[dict[str, Any]]:
-    if isinstance(value, Mapping):
-        value = [value]
-    if not isinstance(value, list) or not value:
-        fields = ", ".join(p.name for p in param.item_params)
-        raise ValueProblem(f"must be a non-empty list of objects with: {fields}")
-    items = []
-    for index, raw_item in enumerate(value):
-        if not isinstance(raw_item, Mapping):
-            raise ValueProblem(f"item {index} must be an object, not {normalize.brief(raw_item)}")
-        item: dict[str, Any] = {}
-        for sub in param.item_params:
-            sub_value = raw_item.get(sub.name)
-            if normalize.is_blank(sub_value):
-                sub_value = None
-            if sub_value is None and sub.has_default:
-                sub_value = sub.default
-            if sub_value is None:
-                if sub.required:
-                    raise ValueProblem(f"item {index} needs {sub.name}")
-                continue
-            try:
-                item[sub.name] = _normalise(sub, sub_value, locale)
-            except ValueProblem as exc:
-                raise ValueProblem(f"item {index} {sub.name}: {exc}") from None
-        extra = set(raw_item) - {p.name for p in param.item_params}
-        if extra:
-            names = ", ".join(normalize.brief_name(name) for name in sorted(extra)[:5])
-            raise ValueProblem(f"item {index} has unknown fields: {names}")
-        items.append(item)
-    return items
-
-
 def _apply_defaults(
     template: ActionTemplate,
     values: dict[str, Any],
@@ -369,7 +306,7 @@ def _apply_defaults(
         if value is None:
             continue
         try:
-            values[param.name] = _normalise(param, value, locale)
+            values[param.name] = normalise(param, value, locale)
         except ValueProblem as exc:
             problems.append(Problem(param.name, f"its default {default!r} is unusable: {exc}"))
     return problems

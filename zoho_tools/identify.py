@@ -32,11 +32,12 @@ from zoho_tools.variables import MissingVariable
 #: The items of each list a caller's summary shows (the count says how many there are).
 MAX_ITEMS = 3
 #: Where a caller's number is looked for, in order of preference.
-PEOPLE = ("Contacts", "Leads", "Accounts")
+CALLER_MODULES = ("Contacts", "Leads", "Accounts")
 
 Send = Callable[[ActionTemplate, RenderedRequest], Awaitable[ActionResult]]
 
-_SHOWN = {
+#: The lists of a caller's open items: the module each is read from and the fields shown.
+_CALLER_LISTS = {
     "open_cases": ("Cases", ("Case_Number", "Subject", "Status", "Priority")),
     "open_deals": ("Deals", ("Deal_Name", "Stage", "Amount", "Closing_Date")),
     "upcoming_events": ("Events", ("Event_Title", "Start_DateTime")),
@@ -69,12 +70,12 @@ async def identify_caller(send: Send, request: ActionRequest) -> ActionResult:
     found = await asyncio.gather(
         *(
             send(plan_read(action, module), _get(module, {"phone": phone, "per_page": "10"}))
-            for module in PEOPLE
+            for module in CALLER_MODULES
         )
     )
     matches = [
         (module, record)
-        for module, result in zip(PEOPLE, found, strict=True)
+        for module, result in zip(CALLER_MODULES, found, strict=True)
         if result.ok and isinstance(result.records, list)
         for record in result.records
         if isinstance(record, Mapping) and record.get("id")
@@ -95,7 +96,7 @@ async def identify_caller(send: Send, request: ActionRequest) -> ActionResult:
     caller: dict[str, Any] = {
         "module": module,
         "id": str(record["id"]),
-        "name": display_name(record),
+        "name": display_name(record, module),
     }
     account = record.get("Account_Name") if module == "Contacts" else None
     if module == "Accounts":
@@ -106,7 +107,7 @@ async def identify_caller(send: Send, request: ActionRequest) -> ActionResult:
         caller["company"] = record["Company"]
     if len(matches) > 1:
         caller["other_matches"] = [
-            {"module": m, "id": str(r["id"]), "name": display_name(r)}
+            {"module": m, "id": str(r["id"]), "name": display_name(r, m)}
             for m, r in matches[1 : 1 + MAX_ITEMS]
         ]
     if module != "Leads":
@@ -117,7 +118,7 @@ async def identify_caller(send: Send, request: ActionRequest) -> ActionResult:
         message="caller identified",
         data=caller,
         records=caller,
-        request=found[PEOPLE.index(module)].request,
+        request=found[CALLER_MODULES.index(module)].request,
     )
 
 
@@ -143,8 +144,8 @@ async def _open_items(
     answers = await asyncio.gather(
         *(
             send(
-                plan_read(action, _SHOWN[key][0]),
-                _get(_SHOWN[key][0], {"criteria": criteria[key], "per_page": "50"}),
+                plan_read(action, _CALLER_LISTS[key][0]),
+                _get(_CALLER_LISTS[key][0], {"criteria": criteria[key], "per_page": "50"}),
             )
             for key in keys
         )
@@ -162,7 +163,7 @@ async def _open_items(
             records = [r for r in records if not str(r.get("Stage") or "").startswith("Closed")]
         if key == "upcoming_events":
             records = sorted(records, key=lambda r: str(r.get("Start_DateTime") or ""))
-        items[key] = [_brief(r, _SHOWN[key][1]) for r in records[:MAX_ITEMS]]
+        items[key] = [_brief(r, _CALLER_LISTS[key][1]) for r in records[:MAX_ITEMS]]
         if len(records) > MAX_ITEMS:
             items[f"{key}_count"] = len(records)
     if unavailable:

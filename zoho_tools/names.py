@@ -33,31 +33,13 @@ MAX_CANDIDATES = 10
 Send = Callable[[ActionTemplate, RenderedRequest], Awaitable[ActionResult]]
 
 # A detail that tells records of the same name apart, by module (the first one present).
-_DETAILS: Mapping[str, tuple[str, ...]] = {
+_DISTINGUISHING_FIELDS: Mapping[str, tuple[str, ...]] = {
     "Contacts": ("Account_Name", "Email", "Phone", "Mobile"),
     "Leads": ("Company", "Email", "Phone"),
     "Accounts": ("Billing_City", "Phone", "Website"),
     "Deals": ("Stage", "Account_Name", "Closing_Date"),
     "users": ("email",),
 }
-
-
-# The field holding a record's own name, by module (display_name would take a deal's account).
-_NAME_FIELD: Mapping[str, str] = {
-    "Contacts": "Full_Name",
-    "Leads": "Full_Name",
-    "Accounts": "Account_Name",
-    "Deals": "Deal_Name",
-    "Services__s": "Service_Name",
-    "Products": "Product_Name",
-    "users": "full_name",
-}
-
-
-def record_name(module: str, record: Mapping[str, Any]) -> str:
-    """The record's own name (its module's name field), else its display name."""
-    value = record.get(_NAME_FIELD.get(module, ""))
-    return str(value) if isinstance(value, str) and value else display_name(record)
 
 
 @cache
@@ -110,14 +92,14 @@ def meant(lookup: NameLookup, records: Sequence[Any]) -> tuple[Choice, ...]:
     users = module == "users"
     wanted = name_key(module, lookup.name)[1]
     candidates = [
-        r for r in records if isinstance(r, Mapping) and r.get("id") and record_name(module, r)
+        r for r in records if isinstance(r, Mapping) and r.get("id") and display_name(r, module)
     ]
     if users:
         candidates = [u for u in candidates if _user_matches(u, wanted)]
     exact = [
         r
         for r in candidates
-        if name_key(module, record_name(module, r))[1] == wanted
+        if name_key(module, display_name(r, module))[1] == wanted
         or (users and str(r.get("email", "")).casefold() == wanted)
     ]
     return tuple(_choice(module, r) for r in (exact or candidates)[:MAX_CANDIDATES])
@@ -131,14 +113,14 @@ def _user_matches(user: Mapping[str, Any], wanted: str) -> bool:
 
 def _choice(module: str, record: Mapping[str, Any]) -> Choice:
     detail = ""
-    for key in _DETAILS.get(module, ()):
+    for key in _DISTINGUISHING_FIELDS.get(module, ()):
         value = record.get(key)
         if isinstance(value, Mapping):
             value = value.get("name")
         if value not in (None, ""):
             detail = str(value)
             break
-    return Choice(id=str(record["id"]), name=record_name(module, record), detail=detail)
+    return Choice(id=str(record["id"]), name=display_name(record, module), detail=detail)
 
 
 def _request(lookup: NameLookup) -> RenderedRequest:

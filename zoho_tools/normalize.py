@@ -48,8 +48,9 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _PHONE_CHARS = re.compile(r"^\+?[0-9\s().\-]+$")
 _DURATION = re.compile(r"^(?:(\d{1,2}):)?(\d{1,4}):([0-5]\d)$")
 _MINUTES = re.compile(r"^(\d{1,4})\s*(?:m|min|mins|minutes?)?$", re.IGNORECASE)
-MAX_STRING = 255
-MAX_TEXT = 32000
+#: The longest value of a Zoho single-line field, and of a multi-line one (a description, a note).
+MAX_STRING_CHARS = 255
+MAX_TEXT_CHARS = 32000
 #: The years accepted in dates (Zoho refuses earlier ones; datetime ends at 9999).
 MIN_YEAR, MAX_YEAR = 1900, 9999
 #: The longest call duration accepted, in minutes (a whole day).
@@ -118,7 +119,7 @@ def _json_type(value: Any) -> str:
     return "text"
 
 
-def string(value: Any, *, max_length: int = MAX_STRING, min_length: int | None = None) -> str:
+def string(value: Any, *, max_length: int = MAX_STRING_CHARS, min_length: int | None = None) -> str:
     text = _text(value, "the value")
     if min_length and len(text) < min_length:
         raise ValueProblem(f"needs at least {min_length} characters, got {brief(text)}")
@@ -339,8 +340,10 @@ def search_term(value: Any, locale: Locale, *, routes: bool) -> str:
         raise ValueProblem(
             f"{brief(text)} is too short: Zoho needs at least 2 letters or digits to search"
         )
-    if len(text) > MAX_STRING:
-        raise ValueProblem(f"is {len(text):,} characters long; search with at most {MAX_STRING}")
+    if len(text) > MAX_STRING_CHARS:
+        raise ValueProblem(
+            f"is {len(text):,} characters long; search with at most {MAX_STRING_CHARS}"
+        )
     if re.search(r"[()\\]", text):
         raise ValueProblem(f"{brief(text)} has characters Zoho cannot search; send plain words")
     return text

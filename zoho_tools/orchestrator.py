@@ -392,12 +392,15 @@ class Conversation:
         )
 
     def record_name(self, record_id: str) -> str | None:
-        """A readable name for a record id seen in an earlier result (for read-backs)."""
-        for result in self.results.values():
+        """A readable name for a record id seen in an earlier result (for read-backs): the
+        record's own name, by the module of the action that found it."""
+        for action, result in self.results.items():
+            template = self.tools.get(action) or self._catalog.get(action)
+            module = template.module if template is not None else None
             records = result.records if isinstance(result.records, list) else [result.records]
             for record in records:
                 if isinstance(record, Mapping) and record.get("id") == record_id:
-                    return display_name(record) or None
+                    return display_name(record, module) or None
         return None
 
 

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from zoho_tools.catalog._modules import NAME_FIELDS
 from zoho_tools.rendering import RenderedRequest
 from zoho_tools.templates import ActionTemplate
 
@@ -206,17 +207,24 @@ def from_response(
     return replace(base, data=_trim_record(template, body), records=body)
 
 
-#: Fields that name a record, most telling first (a lookup's value is its ``{"name", "id"}``).
-_NAME_FIELDS = ("Full_Name", "Account_Name", "Deal_Name", "Subject", "Event_Title",
-                "Product_Name", "Appointment_Name", "Solution_Title", "Note_Title",
-                "full_name", "name")  # fmt: skip
+#: Fields that may name a record of a module not known, most telling first (a lookup's value is
+#: its ``{"name", "id"}``).
+_LIKELY_NAME_FIELDS = ("Full_Name", "Account_Name", "Deal_Name", "Subject", "Event_Title",
+                       "Product_Name", "Appointment_Name", "Solution_Title", "Note_Title",
+                       "full_name", "name")  # fmt: skip
 
 
-def display_name(record: Any) -> str:
-    """A readable name for a Zoho record (for read-backs and transcripts), or ``""``."""
+def display_name(record: Any, module: str | None = None) -> str:
+    """A readable name for a Zoho record (for read-backs and transcripts), or ``""``.
+
+    Give the record's ``module`` (an API name, or ``"users"``) when it is known: the module's own
+    name field then comes first, so a deal is named by its ``Deal_Name`` rather than by the
+    ``Account_Name`` it also carries. Without it, the first of the likely name fields is taken.
+    """
     if not isinstance(record, Mapping):
         return ""
-    for key in _NAME_FIELDS:
+    own = NAME_FIELDS.get(module) if module is not None else None
+    for key in (own, *_LIKELY_NAME_FIELDS) if own else _LIKELY_NAME_FIELDS:
         value = record.get(key)
         if isinstance(value, Mapping):
             value = value.get("name")

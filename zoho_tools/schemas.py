@@ -33,6 +33,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from zoho_tools.catalog import CALL_VARIABLES
+from zoho_tools.param_types import PARAM_TYPES
 from zoho_tools.templates import (
     ANY_VALUE,
     CONFIRMED,
@@ -40,7 +41,6 @@ from zoho_tools.templates import (
     ActionTemplate,
     DerivedDefault,
     Param,
-    ParamType,
 )
 
 #: How a model is told to treat a mandatory value it does not know.
@@ -52,27 +52,6 @@ _REQUIRED_ASK: Mapping[IfUnknown, str] = {
     # what the caller has not said (prompts/*.md), and the orchestrator's answer asks for it.
     "null": "Required",
 }
-
-#: The JSON Schema of each parameter type, before its description.
-_TYPE_SCHEMAS: Mapping[ParamType, Mapping[str, Any]] = {
-    "string": {"type": "string"},
-    "text": {"type": "string"},
-    "integer": {"type": "integer"},
-    "number": {"type": "number"},
-    "boolean": {"type": "boolean"},
-    "date": {"type": "string", "format": "date"},
-    "datetime": {"type": "string"},
-    "duration": {"type": "string"},
-    "phone": {"type": "string"},
-    "email": {"type": "string", "format": "email"},
-    # No digits-only pattern: a model may send a reference such as ``{{search_contact.id}}``,
-    # which the orchestrator resolves and then checks.
-    "id": {"type": "string"},
-    "search_term": {"type": "string", "minLength": 2},
-    "items": {"type": "array", "minItems": 1},
-}
-#: What a type needs said in words, where JSON Schema has no exact keyword for it.
-_TYPE_HINTS: Mapping[ParamType, str] = {"datetime": "Local ISO 8601", "duration": "mm:ss"}
 
 
 def must_supply(param: Param) -> bool:
@@ -98,7 +77,7 @@ def _variable_phrase(name: str) -> str:
 
 def describe_param(param: Param, *, if_unknown: IfUnknown = "omit") -> str:
     """The description a model reads for ``param`` (empty when the name says it all)."""
-    parts = [text for text in (param.description, _TYPE_HINTS.get(param.type)) if text]
+    parts = [text for text in (param.description, PARAM_TYPES[param.type].hint) if text]
     if param.has_default:
         if not _is_literal(param.default):
             parts.append(f"Default: {describe_default(param.default)}")
@@ -116,7 +95,7 @@ def describe_param(param: Param, *, if_unknown: IfUnknown = "omit") -> str:
 
 def param_schema(param: Param, *, if_unknown: IfUnknown = "omit") -> dict[str, Any]:
     """The JSON Schema property for one parameter."""
-    schema: dict[str, Any] = dict(_TYPE_SCHEMAS[param.type])
+    schema: dict[str, Any] = dict(PARAM_TYPES[param.type].schema)
     if param.enum:
         schema["enum"] = list(param.enum)
     if param.min_length is not None and schema["type"] == "string":

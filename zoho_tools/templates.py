@@ -22,6 +22,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+#: The types a parameter can have. What each one means (its JSON Schema, its words, how a value is
+#: normalised) is :data:`zoho_tools.param_types.PARAM_TYPES`, which covers exactly these.
 ParamType = Literal[
     "string",  # short text
     "text",  # long text (descriptions, note bodies)

@@ -99,3 +99,29 @@ def test_unknown_selections_raise_with_close_matches() -> None:
         CATALOG.select(names=["get_users"])
     with pytest.raises(TypeError):
         CATALOG.select(names="create_contact")  # type: ignore[arg-type]
+
+
+def test_importing_a_piece_of_the_catalog_does_not_build_it() -> None:
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, json\n"
+        "import zoho_tools.schemas, zoho_tools.catalog._modules\n"
+        "before = 'zoho_tools.catalog.deals' in sys.modules\n"
+        "from zoho_tools.catalog import CATALOG\n"
+        "print(json.dumps([before, 'zoho_tools.catalog.deals' in sys.modules, len(CATALOG)]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert json.loads(done.stdout) == [False, True, len(CATALOG)]
+
+
+def test_the_built_in_catalog_is_built_once() -> None:
+    import zoho_tools.catalog as catalog
+
+    assert catalog.CATALOG is catalog.builtin_catalog() is CATALOG
+    with pytest.raises(AttributeError, match="no attribute 'CATALOGUE'"):
+        _ = catalog.CATALOGUE

@@ -207,3 +207,30 @@ def test_a_record_by_id_is_shown_whole_but_bounded() -> None:
         "id", "Account_Name", "Tag")}]}).data  # fmt: skip
     assert small["Account_Name"] == {"name": "Acme", "id": "3"}
     assert small["Tag"] == [{"name": f"t{n}", "id": str(n)} for n in range(MAX_LIST_ITEMS)]
+
+
+def test_a_record_is_named_by_its_own_modules_name_field_when_the_module_is_known() -> None:
+    from zoho_tools.results import display_name
+
+    deal = {
+        "id": "1",
+        "Account_Name": {"name": "Acme Corp", "id": "2"},
+        "Deal_Name": "Acme Corp - Fleet Renewal",
+    }
+    assert display_name(deal, "Deals") == "Acme Corp - Fleet Renewal"
+    assert display_name(deal) == "Acme Corp"  # module unknown: the first likely name field
+    case = {"id": "3", "Subject": "Broken hinge", "Related_To": {"name": "Acme Corp"}}
+    assert display_name(case, "Cases") == "Broken hinge"
+    assert display_name({"id": "4", "full_name": "Ana Ruiz"}, "users") == "Ana Ruiz"
+    # A record without its name field still gets a name; a custom module uses the likely fields.
+    assert display_name({"id": "5", "Account_Name": "Acme Corp"}, "Deals") == "Acme Corp"
+    assert display_name({"First_Name": "Ana", "Last_Name": "Ruiz"}, "Invoices") == "Ana Ruiz"
+    assert display_name(["not a record"], "Deals") == ""
+
+
+def test_every_module_shows_the_field_that_names_its_records() -> None:
+    from zoho_tools.catalog._modules import BUILTIN_MODULES, NAME_FIELDS
+
+    for module in BUILTIN_MODULES:
+        assert module.name_field in module.fields, module.api_name
+        assert NAME_FIELDS[module.api_name] == module.name_field

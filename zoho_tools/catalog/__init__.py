@@ -6,6 +6,9 @@ Each category has its own file (``contacts.py``, ``leads.py``, ... ``users_tags.
 (:meth:`Catalog.select`) or grows by custom actions (:meth:`Catalog.with_actions`); both return
 a new catalog and never change the one they are called on.
 
+:data:`CATALOG` is built on first use, not at import: importing a piece of the catalog (its
+modules, its call variables) does not load the fifteen category files.
+
 Unknown action names and categories raise :class:`UnknownName` (a :class:`KeyError`) whose
 message lists the close matches, so a typo in a configuration or on the command line says what
 was meant.
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable, Iterator, Mapping
+from functools import cache
 from types import MappingProxyType
 
 from zoho_tools.catalog._shapes import CALL_VARIABLES
@@ -210,7 +214,10 @@ def category_title(slug: str) -> str:
     return CATEGORIES.get(slug) or slug.replace("-", " ").replace("_", " ").capitalize()
 
 
-def _builtin() -> Catalog:
+@cache
+def builtin_catalog() -> Catalog:
+    """The built-in actions of every category, in :data:`CATEGORIES` order; built once, on the
+    first call (which imports the category files)."""
     actions: list[ActionTemplate] = []
     for slug in CATEGORIES:
         module = importlib.import_module(f"{__name__}.{slug.replace('-', '_')}")
@@ -221,5 +228,14 @@ def _builtin() -> Catalog:
     return Catalog(actions)
 
 
-#: The built-in actions.
-CATALOG: Catalog = _builtin()
+#: The built-in actions: :func:`builtin_catalog`, built when first read (PEP 562 ``__getattr__``
+#: below), so ``from zoho_tools.catalog import CATALOG`` works and nothing else pays for it.
+CATALOG: Catalog
+
+
+def __getattr__(name: str) -> Catalog:
+    if name == "CATALOG":
+        catalog = builtin_catalog()
+        globals()["CATALOG"] = catalog  # later reads find it without coming here
+        return catalog
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

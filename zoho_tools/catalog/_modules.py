@@ -1,10 +1,13 @@
-"""The Zoho CRM modules the built-in actions work on: API name, scope name, fields worth showing.
+"""The Zoho CRM modules the built-in actions work on: API name, scope name, name field, fields.
 
 ``fields`` trims results to what helps a model continue the conversation (ids, names, the phone
 and email a caller is matched by, stages and amounts); everything else Zoho returns is dropped.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from zoho_tools.catalog._shapes import Module
 
@@ -14,6 +17,7 @@ CONTACTS = Module(
     plural="contacts",
     category="contacts",
     scope="contacts",
+    name_field="Full_Name",
     fields=("id", "Full_Name", "Phone", "Mobile", "Email", "Account_Name"),
 )
 LEADS = Module(
@@ -22,6 +26,7 @@ LEADS = Module(
     plural="leads",
     category="leads",
     scope="leads",
+    name_field="Full_Name",
     fields=("id", "Full_Name", "Company", "Phone", "Mobile", "Email", "Lead_Status"),
 )
 ACCOUNTS = Module(
@@ -30,6 +35,7 @@ ACCOUNTS = Module(
     plural="accounts",
     category="accounts",
     scope="accounts",
+    name_field="Account_Name",
     fields=("id", "Account_Name", "Phone", "Website"),
 )
 DEALS = Module(
@@ -38,6 +44,7 @@ DEALS = Module(
     plural="deals",
     category="deals",
     scope="deals",
+    name_field="Deal_Name",
     fields=("id", "Deal_Name", "Stage", "Amount", "Closing_Date", "Account_Name", "Contact_Name"),
 )
 CASES = Module(
@@ -46,6 +53,7 @@ CASES = Module(
     plural="cases",
     category="cases",
     scope="cases",
+    name_field="Subject",
     fields=("id", "Case_Number", "Subject", "Status", "Priority", "Related_To"),
 )
 TASKS = Module(
@@ -54,6 +62,7 @@ TASKS = Module(
     plural="tasks",
     category="tasks",
     scope="tasks",
+    name_field="Subject",
     fields=("id", "Subject", "Due_Date", "Status", "Who_Id"),
 )
 CALLS = Module(
@@ -62,6 +71,7 @@ CALLS = Module(
     plural="calls",
     category="calls",
     scope="calls",
+    name_field="Subject",
     fields=("id", "Subject", "Call_Type", "Call_Start_Time", "Call_Duration", "Who_Id"),
 )
 EVENTS = Module(
@@ -70,6 +80,7 @@ EVENTS = Module(
     plural="events",
     category="events",
     scope="events",
+    name_field="Event_Title",
     fields=("id", "Event_Title", "Start_DateTime", "End_DateTime", "Who_Id"),
 )
 NOTES = Module(
@@ -78,6 +89,7 @@ NOTES = Module(
     plural="notes",
     category="notes",
     scope="notes",
+    name_field="Note_Title",
     fields=("id", "Note_Title", "Note_Content", "Parent_Id"),
 )
 PRODUCTS = Module(
@@ -86,6 +98,7 @@ PRODUCTS = Module(
     plural="products",
     category="products",
     scope="products",
+    name_field="Product_Name",
     fields=("id", "Product_Name", "Product_Code", "Unit_Price", "Qty_in_Stock"),
 )
 QUOTES = Module(
@@ -94,6 +107,7 @@ QUOTES = Module(
     plural="quotes",
     category="quotes",
     scope="quotes",
+    name_field="Subject",
     fields=("id", "Subject", "Quote_Stage", "Grand_Total", "Contact_Name", "Account_Name"),
 )
 # Zoho's API name for Appointments carries the system suffix ``__s``; its scopes are documented
@@ -104,6 +118,7 @@ APPOINTMENTS = Module(
     plural="appointments",
     category="appointments",
     scope="appointments",
+    name_field="Appointment_Name",
     fields=("id", "Appointment_Name", "Appointment_Start_Time", "Status", "Appointment_For"),
 )
 # Appointments book a service of Zoho's Services__s module (its scope: "services").
@@ -113,6 +128,7 @@ SERVICES = Module(
     plural="services",
     category="appointments",
     scope="services",
+    name_field="Service_Name",
     fields=("id", "Service_Name", "Duration", "Price", "Location"),
 )
 SOLUTIONS = Module(
@@ -121,6 +137,7 @@ SOLUTIONS = Module(
     plural="solutions",
     category="solutions",
     scope="solutions",
+    name_field="Solution_Title",
     fields=(
         "id",
         "Solution_Number",
@@ -136,3 +153,24 @@ SOLUTIONS = Module(
 #: API names is what a model may put into a path (``/{{module}}/{{id}}/actions/add_tags``).
 RECORD_MODULES: tuple[Module, ...] = (CONTACTS, LEADS, ACCOUNTS, DEALS, CASES)
 RECORD_MODULE_NAMES: tuple[str, ...] = tuple(module.api_name for module in RECORD_MODULES)
+
+#: Every module the built-in actions work on.
+BUILTIN_MODULES: tuple[Module, ...] = (
+    *RECORD_MODULES,
+    TASKS,
+    CALLS,
+    EVENTS,
+    NOTES,
+    PRODUCTS,
+    QUOTES,
+    APPOINTMENTS,
+    SERVICES,
+    SOLUTIONS,
+)
+#: Team members are not records of a module (``GET /users``); lookups name them ``"users"``.
+USERS = "users"
+#: The field holding a record's own name, by module API name (and :data:`USERS`: a user's
+#: ``full_name``).
+NAME_FIELDS: Mapping[str, str] = MappingProxyType(
+    {**{module.api_name: module.name_field for module in BUILTIN_MODULES}, USERS: "full_name"}
+)

@@ -51,8 +51,9 @@ class Module:
     """A Zoho CRM module as the catalog uses it.
 
     ``noun`` is the singular in action names (``create_contact``), ``scope`` the module's name in
-    OAuth scopes (``ZohoCRM.modules.contacts.READ``), ``fields`` the record fields worth showing a
-    model, and ``category`` the catalog category of its actions.
+    OAuth scopes (``ZohoCRM.modules.contacts.READ``), ``name_field`` the field holding a record's
+    own name (``Deal_Name``: a deal also carries its account's ``Account_Name``), ``fields`` the
+    record fields worth showing a model, and ``category`` the catalog category of its actions.
     """
 
     api_name: str
@@ -60,6 +61,7 @@ class Module:
     plural: str
     category: str
     scope: str
+    name_field: str
     fields: tuple[str, ...]
 
     def scope_for(self, operation: Operation) -> str:

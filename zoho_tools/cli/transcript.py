@@ -54,9 +54,8 @@ class Transcript:
             status = f"HTTP {result.http_status}" if result.http_status else result.status
             if result.attempts > 1:
                 status = f"{status} after {result.attempts} attempts"
-            self.console.print(
-                f"    [{style}]← {status}[/] {escape(_summary(event.reply.structured))}"
-            )
+            summary = _summary(event.reply.structured, outcome.request.template.module)
+            self.console.print(f"    [{style}]← {status}[/] {escape(summary)}")
         elif isinstance(outcome, NeedsInput):
             asks = ", ".join(f"{m.name}" for m in outcome.missing)
             self.console.print(f"    [yellow]needs input[/] {escape(asks)}")
@@ -83,17 +82,17 @@ def _compact(arguments: Any) -> str:
     return json.dumps(arguments, ensure_ascii=False)
 
 
-def _summary(shown: Mapping[str, Any]) -> str:
-    """One line for a result: the message, or what the data holds."""
+def _summary(shown: Mapping[str, Any], module: str | None) -> str:
+    """One line for a result: the message, or what the data holds (records of ``module``)."""
     if shown.get("status") == "error":
         return f"{shown.get('code')}: {shown.get('message', '')}"
     data = shown.get("data")
     if isinstance(data, list):
-        names = [display_name(record) for record in data]
+        names = [display_name(record, module) for record in data]
         listed = ", ".join(n for n in names if n)
         return f"{shown.get('count', len(data))} record(s): {listed}"
     if isinstance(data, Mapping):
-        name = display_name(data)
+        name = display_name(data, module)
         return f"{shown.get('message') or 'ok'} {name or ''} (id {data.get('id')})".strip()
     return str(shown.get("message") or shown.get("status"))
 
