@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,13 +30,6 @@ from zoho_tools.server.tenants import tenant_path, tenants_app
 
 ID, SECRET = Sandbox.DEMO_CLIENT_ID, Sandbox.DEMO_CLIENT_SECRET
 KEY = secrets.token_hex(32)
-
-
-@pytest.fixture
-def home() -> Iterator[Served]:
-    sb = Sandbox()
-    with sb.serve() as server:
-        yield Served(sb, server)
 
 
 @pytest.fixture
