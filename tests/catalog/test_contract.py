@@ -16,7 +16,7 @@ models Zoho, not the catalog, so it is the judge. Per action:
 - every enum that fills a picklist field offers only values of that picklist.
 
 Name parameters (``account_name`` standing for ``account_id``) never reach Zoho themselves: the
-agent loop turns them into the id first (``tests/loop/test_names.py``), so they are not sent here;
+agent loop turns them into the id first (``tests/agent/test_names.py``), so they are not sent here;
 their id parameters are.
 """
 
