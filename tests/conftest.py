@@ -1,6 +1,7 @@
 """Fixtures shared by every test folder, one per concept: the test's clock, the demo sandbox on
-it (and served on loopback), a served accounts server of its own, the executor's fake time, and a
-guard that fails any test trying to reach beyond loopback.
+it (and served on loopback), a served accounts server of its own, a machine without the user's
+configuration, the executor's fake time, and a guard that fails any test trying to reach beyond
+loopback.
 
 Variants are chosen by indirect parametrisation rather than by redefining a fixture:
 ``@pytest.mark.parametrize("clock", [epoch], indirect=True)`` starts the clock elsewhere, and
@@ -13,6 +14,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -53,6 +55,18 @@ def home() -> Iterator[Served]:
     with sandbox.serve() as running:
         yield Served(sandbox, running)
     sandbox.close()
+
+
+@pytest.fixture
+def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """A machine with nothing of the user's: no config file, tokens or state outside
+    ``tmp_path`` (returned), and no model settings or debug switch from the environment."""
+    monkeypatch.setenv("ZOHO_TOOLS_CONFIG", str(tmp_path / "absent.toml"))
+    monkeypatch.setenv("ZOHO_TOOLS_TOKEN_STORE", str(tmp_path / "tokens.json"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ZOHO_TOOLS_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
 
 
 @pytest.fixture
