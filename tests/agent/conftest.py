@@ -35,11 +35,18 @@ class InFlight(httpx.AsyncBaseTransport):
             self.current -= 1
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The agent tests' calls take place at :data:`NOW`: the shared clock starts there."""
+    if "clock" in metafunc.fixturenames:
+        metafunc.parametrize("clock", [NOW.timestamp()], indirect=True, ids=["NOW"])
+
+
 @pytest.fixture
-def sandbox() -> Sandbox:
-    sandbox = Sandbox(seed="demo", clock=NOW.timestamp)
-    sandbox.faults.latency = 0.01  # lets concurrent calls overlap
-    return sandbox
+def sandbox(sb: Sandbox) -> Sandbox:
+    """The demo org (``sb``, on the clock at :data:`NOW`), answering after 10 ms so that
+    concurrent calls overlap."""
+    sb.faults.latency = 0.01
+    return sb
 
 
 @pytest.fixture
