@@ -1,7 +1,7 @@
 """Fixtures shared by every test folder, one per concept: the test's clock, the demo sandbox on
 it (and served on loopback), a served accounts server of its own, a machine without the user's
-configuration, the executor's fake time, and a guard that fails any test trying to reach beyond
-loopback.
+configuration and the CLI's token file, the executor's fake time, and a guard that fails any test
+trying to reach beyond loopback.
 
 Variants are chosen by indirect parametrisation rather than by redefining a fixture:
 ``@pytest.mark.parametrize("clock", [epoch], indirect=True)`` starts the clock elsewhere, and
@@ -55,6 +55,14 @@ def home() -> Iterator[Served]:
     with sandbox.serve() as running:
         yield Served(sandbox, running)
     sandbox.close()
+
+
+@pytest.fixture
+def tokens(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Where the CLI keeps the tokens: a file in a directory it has to create."""
+    path = tmp_path / "state" / "tokens.json"
+    monkeypatch.setenv("ZOHO_TOOLS_TOKEN_STORE", str(path))
+    return path
 
 
 @pytest.fixture

@@ -25,14 +25,6 @@ from .helpers import Browser, Served
 ID, SECRET = Sandbox.DEMO_CLIENT_ID, Sandbox.DEMO_CLIENT_SECRET
 
 
-@pytest.fixture
-def tokens(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """Where the commands keep the tokens (a directory they have to create)."""
-    path = tmp_path / "state" / "tokens.json"
-    monkeypatch.setenv("ZOHO_TOOLS_TOKEN_STORE", str(path))
-    return path
-
-
 def invoke(*args: str, browser: Browser | None = None, input: str | None = None) -> Result:
     obj = {"open_browser": browser.open} if browser else None
     return CliRunner().invoke(main, list(args), obj=obj, input=input)

@@ -32,13 +32,6 @@ ID, SECRET = Sandbox.DEMO_CLIENT_ID, Sandbox.DEMO_CLIENT_SECRET
 KEY = secrets.token_hex(32)
 
 
-@pytest.fixture
-def tokens(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    path = tmp_path / "state" / "tokens.json"
-    monkeypatch.setenv("ZOHO_TOOLS_TOKEN_STORE", str(path))
-    return path
-
-
 def invoke(*args: str) -> Result:
     return CliRunner().invoke(main, list(args))
 
