@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 
 class Clock:
     """Epoch seconds, for the sandbox and token expiry; moves only when a test says so."""
@@ -14,6 +16,10 @@ class Clock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+    def as_datetime(self) -> datetime:
+        """The same instant as an aware UTC datetime (a conversation's clock)."""
+        return datetime.fromtimestamp(self.now, UTC)
 
 
 class FakeTime:

@@ -6,7 +6,6 @@ import asyncio
 import socket
 import stat
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -24,21 +23,6 @@ from zoho_tools.sandbox import Sandbox
 from .helpers import Browser, Served
 
 ID, SECRET = Sandbox.DEMO_CLIENT_ID, Sandbox.DEMO_CLIENT_SECRET
-
-
-@pytest.fixture
-def home() -> Iterator[Served]:
-    sb = Sandbox()
-    with sb.serve() as server:
-        yield Served(sb, server)
-
-
-@pytest.fixture
-def tokens(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """Where the commands keep the tokens (a directory they have to create)."""
-    path = tmp_path / "state" / "tokens.json"
-    monkeypatch.setenv("ZOHO_TOOLS_TOKEN_STORE", str(path))
-    return path
 
 
 def invoke(*args: str, browser: Browser | None = None, input: str | None = None) -> Result:

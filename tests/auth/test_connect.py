@@ -5,7 +5,7 @@ redirects, as a user clicking "Accept" would."""
 from __future__ import annotations
 
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
@@ -26,25 +26,11 @@ from .helpers import Browser, Served
 
 
 @pytest.fixture
-def home() -> Iterator[Served]:
-    """The accounts server where the user's account lives."""
-    sb = Sandbox()
-    with sb.serve() as server:
-        yield Served(sb, server)
-
-
-@pytest.fixture
 def start() -> Iterator[Served]:
     """Another accounts server, where the flow starts (accounts.zoho.com for an EU user)."""
     sb = Sandbox()
     with sb.serve() as server:
         yield Served(sb, server)
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient() as client:
-        yield client
 
 
 def oauth_at(server: Served, http: httpx.AsyncClient) -> OAuthClient:

@@ -1,9 +1,9 @@
-"""OAuthClient against forced response shapes (respx): Zoho's HTTP-200 errors, its throttle, and
-where the secrets go. The end-to-end flows run against the sandbox in the other test files."""
+"""OAuthClient against forced response shapes (a respx router is its transport): Zoho's HTTP-200
+errors, its throttle, and where the secrets go. The end-to-end flows run against the sandbox in the
+other test files."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -28,9 +28,14 @@ REFRESH = "1000.refresh-SECRET-77"
 
 
 @pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient() as client:
-        yield client
+def accounts() -> respx.MockRouter:
+    """Zoho's accounts servers, answering what each test routes (anything else fails)."""
+    return respx.MockRouter(assert_all_called=False)
+
+
+@pytest.fixture
+def transport(accounts: respx.MockRouter) -> httpx.AsyncBaseTransport:
+    return httpx.MockTransport(accounts.async_handler)
 
 
 @pytest.fixture
@@ -74,11 +79,10 @@ def test_authorization_url(oauth: OAuthClient) -> None:
     assert CLIENT_SECRET not in str(url)
 
 
-@respx.mock
 async def test_refresh_sends_secrets_in_the_body_not_the_url(
-    oauth: OAuthClient, clock: Clock
+    accounts: respx.MockRouter, oauth: OAuthClient, clock: Clock
 ) -> None:
-    route = respx.post(TOKEN_URL).mock(return_value=ok())
+    route = accounts.post(TOKEN_URL).mock(return_value=ok())
     fresh = await oauth.refresh(stored(clock))
     request = route.calls.last.request
     assert request.url.query == b""
@@ -93,19 +97,19 @@ async def test_refresh_sends_secrets_in_the_body_not_the_url(
     assert fresh.expires_at == clock.now + 3600
 
 
-@respx.mock
 async def test_refresh_uses_the_client_the_token_belongs_to(
-    oauth: OAuthClient, clock: Clock
+    accounts: respx.MockRouter, oauth: OAuthClient, clock: Clock
 ) -> None:
-    route = respx.post(TOKEN_URL).mock(return_value=ok())
+    route = accounts.post(TOKEN_URL).mock(return_value=ok())
     await oauth.refresh(stored(clock).replace(client_id="1000.OTHER", client_secret="other-S"))
     sent = parse_qs(route.calls.last.request.content.decode())
     assert (sent["client_id"], sent["client_secret"]) == (["1000.OTHER"], ["other-S"])
 
 
-@respx.mock
-async def test_code_exchange_at_the_named_accounts_server(oauth: OAuthClient) -> None:
-    route = respx.post("https://accounts.zoho.in/oauth/v2/token").mock(
+async def test_code_exchange_at_the_named_accounts_server(
+    accounts: respx.MockRouter, oauth: OAuthClient
+) -> None:
+    route = accounts.post("https://accounts.zoho.in/oauth/v2/token").mock(
         return_value=ok(refresh_token="1000.r", scope="ZohoCRM.modules.ALL")
     )
     token = await oauth.exchange_code(
@@ -119,9 +123,10 @@ async def test_code_exchange_at_the_named_accounts_server(oauth: OAuthClient) ->
     assert token.scopes == ("ZohoCRM.modules.ALL",)
 
 
-@respx.mock
-async def test_self_client_exchange_sends_no_redirect_uri(oauth: OAuthClient) -> None:
-    route = respx.post(TOKEN_URL).mock(return_value=ok(refresh_token="1000.r"))
+async def test_self_client_exchange_sends_no_redirect_uri(
+    accounts: respx.MockRouter, oauth: OAuthClient
+) -> None:
+    route = accounts.post(TOKEN_URL).mock(return_value=ok(refresh_token="1000.r"))
     await oauth.exchange_code("1000.code", None)
     assert "redirect_uri" not in parse_qs(route.calls.last.request.content.decode())
 
@@ -147,8 +152,8 @@ async def test_self_client_exchange_sends_no_redirect_uri(oauth: OAuthClient) ->
         ({"status": "success"}, 200, OAuthError, ["HTTP 200"]),
     ],
 )
-@respx.mock
 async def test_token_errors_are_read_from_the_body(
+    accounts: respx.MockRouter,
     oauth: OAuthClient,
     clock: Clock,
     body: dict[str, str],
@@ -156,7 +161,7 @@ async def test_token_errors_are_read_from_the_body(
     error: type[OAuthError],
     words: list[str],
 ) -> None:
-    respx.post(TOKEN_URL).mock(return_value=httpx.Response(status, json=body))
+    accounts.post(TOKEN_URL).mock(return_value=httpx.Response(status, json=body))
     with pytest.raises(error) as info:
         await oauth.refresh(stored(clock))
     assert type(info.value) is error
@@ -165,23 +170,25 @@ async def test_token_errors_are_read_from_the_body(
     assert CLIENT_SECRET not in str(info.value) and REFRESH not in str(info.value)
 
 
-@respx.mock
-async def test_a_used_code_says_to_connect_again(oauth: OAuthClient) -> None:
-    respx.post(TOKEN_URL).mock(return_value=httpx.Response(200, json={"error": "invalid_code"}))
+async def test_a_used_code_says_to_connect_again(
+    accounts: respx.MockRouter, oauth: OAuthClient
+) -> None:
+    accounts.post(TOKEN_URL).mock(return_value=httpx.Response(200, json={"error": "invalid_code"}))
     with pytest.raises(InvalidGrant, match="already used or has expired"):
         await oauth.exchange_code("1000.code", "http://127.0.0.1:1/callback")
 
 
-@respx.mock
-async def test_non_json_answer_and_unreachable_server(oauth: OAuthClient, clock: Clock) -> None:
-    respx.post(TOKEN_URL).mock(return_value=httpx.Response(502, text="<html>bad gateway"))
+async def test_non_json_answer_and_unreachable_server(
+    accounts: respx.MockRouter, oauth: OAuthClient, clock: Clock
+) -> None:
+    accounts.post(TOKEN_URL).mock(return_value=httpx.Response(502, text="<html>bad gateway"))
     with pytest.raises(AccountsUnavailable, match="HTTP 502"):
         await oauth.refresh(stored(clock))
-    respx.post(TOKEN_URL).mock(return_value=httpx.Response(200, text="<html>login page"))
+    accounts.post(TOKEN_URL).mock(return_value=httpx.Response(200, text="<html>login page"))
     with pytest.raises(OAuthError, match="HTTP 200 and no JSON") as wrong_server:
         await oauth.refresh(stored(clock))
     assert not isinstance(wrong_server.value, AccountsUnavailable)
-    respx.post(TOKEN_URL).mock(side_effect=httpx.ConnectError("boom"))
+    accounts.post(TOKEN_URL).mock(side_effect=httpx.ConnectError("boom"))
     with pytest.raises(AccountsUnavailable, match="could not reach the Zoho accounts server"):
         await oauth.refresh(stored(clock))
 
@@ -189,22 +196,20 @@ async def test_non_json_answer_and_unreachable_server(oauth: OAuthClient, clock:
 @pytest.mark.parametrize(
     "body", [{"error": "internal_error"}, {"error": "invalid_code"}, {"status": "failure"}]
 )
-@respx.mock
 async def test_a_failing_accounts_server_with_a_json_body_is_unavailable_not_a_refusal(
-    oauth: OAuthClient, clock: Clock, body: dict[str, str]
+    accounts: respx.MockRouter, oauth: OAuthClient, clock: Clock, body: dict[str, str]
 ) -> None:
     # A 5xx is the server failing, whatever its body says: retry later, never "reconnect".
-    respx.post(TOKEN_URL).mock(return_value=httpx.Response(503, json=body))
+    accounts.post(TOKEN_URL).mock(return_value=httpx.Response(503, json=body))
     with pytest.raises(AccountsUnavailable, match="HTTP 503"):
         await oauth.refresh(stored(clock))
 
 
-@respx.mock
 async def test_an_echoed_secret_is_blanked_from_the_message(
-    oauth: OAuthClient, clock: Clock
+    accounts: respx.MockRouter, oauth: OAuthClient, clock: Clock
 ) -> None:
     body = {"error": "weird", "error_description": f"bad secret {CLIENT_SECRET} / {REFRESH}"}
-    respx.post(TOKEN_URL).mock(return_value=httpx.Response(200, json=body))
+    accounts.post(TOKEN_URL).mock(return_value=httpx.Response(200, json=body))
     with pytest.raises(OAuthError) as info:
         await oauth.refresh(stored(clock))
     assert "weird" in str(info.value)
@@ -221,11 +226,10 @@ async def test_no_refresh_token_or_no_client_says_what_to_do(
         await anonymous.refresh(stored(clock))
 
 
-@respx.mock
 async def test_client_side_throttle_stops_before_zoho_would(
-    http: httpx.AsyncClient, clock: Clock
+    accounts: respx.MockRouter, http: httpx.AsyncClient, clock: Clock
 ) -> None:
-    route = respx.post(TOKEN_URL).mock(return_value=ok())
+    route = accounts.post(TOKEN_URL).mock(return_value=ok())
     oauth = OAuthClient(
         "1000.CLIENT",
         CLIENT_SECRET,
@@ -247,10 +251,13 @@ async def test_client_side_throttle_stops_before_zoho_would(
     assert route.call_count == 4
 
 
-@respx.mock
-async def test_after_zohos_throttle_the_client_cools_down(oauth: OAuthClient, clock: Clock) -> None:
+async def test_after_zohos_throttle_the_client_cools_down(
+    accounts: respx.MockRouter, oauth: OAuthClient, clock: Clock
+) -> None:
     denied = {"error": "Access Denied", "error_description": "too many requests"}
-    route = respx.post(TOKEN_URL).mock(side_effect=[httpx.Response(400, json=denied), ok(), ok()])
+    route = accounts.post(TOKEN_URL).mock(
+        side_effect=[httpx.Response(400, json=denied), ok(), ok()]
+    )
     with pytest.raises(RefreshThrottled, match=r"Zoho .* refused"):
         await oauth.refresh(stored(clock))
     with pytest.raises(RefreshThrottled, match="Zoho refused the last token request"):
@@ -261,9 +268,8 @@ async def test_after_zohos_throttle_the_client_cools_down(oauth: OAuthClient, cl
     assert route.call_count == 2
 
 
-@respx.mock
-async def test_revoke(oauth: OAuthClient) -> None:
-    route = respx.post(f"{ACCOUNTS}/oauth/v2/token/revoke").mock(
+async def test_revoke(accounts: respx.MockRouter, oauth: OAuthClient) -> None:
+    route = accounts.post(f"{ACCOUNTS}/oauth/v2/token/revoke").mock(
         side_effect=[
             httpx.Response(200, json={"status": "success"}),
             httpx.Response(400, json={"status": "failure", "error": "invalid_token"}),

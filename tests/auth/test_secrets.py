@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -27,13 +26,6 @@ from zoho_tools.sandbox import Sandbox
 from .helpers import Browser, Served
 
 WRONG_SECRET = "wrong-client-secret-0b1c2d3e"
-
-
-@pytest.fixture
-def home() -> Iterator[Served]:
-    sb = Sandbox()
-    with sb.serve() as server:
-        yield Served(sb, server)
 
 
 def issued_secrets(sb: Sandbox) -> set[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -25,14 +24,8 @@ PARAMS = {"type": "CurrentUser"}
 
 
 @pytest.fixture
-def sb(clock: Clock) -> Sandbox:
-    return Sandbox(token_ttl=3600, refresh_limit=10, refresh_window=600, clock=clock)
-
-
-@pytest.fixture
-async def http(sb: Sandbox) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(transport=sb.async_transport()) as client:
-        yield client
+def transport(sb: Sandbox) -> httpx.AsyncBaseTransport:
+    return sb.async_transport()
 
 
 def connected(sb: Sandbox, clock: Clock) -> TokenSet:

@@ -5,12 +5,10 @@ from __future__ import annotations
 import importlib
 import re
 
-import httpx
 import pytest
 
 from zoho_tools.catalog import CALL_VARIABLES, CATALOG, CATEGORIES
 from zoho_tools.paging import NEXT_PAGE
-from zoho_tools.sandbox import Sandbox
 from zoho_tools.templates import NAME_PATTERN, PLACEHOLDER, ActionTemplate, DerivedDefault
 from zoho_tools.zoho import MODULES
 
@@ -310,38 +308,3 @@ def test_users_and_tags_read_their_own_record_keys() -> None:
 @pytest.mark.parametrize("template", ACTIONS, ids=NAMES)
 def test_results_show_a_few_fields(template: ActionTemplate) -> None:
     assert template.fields and template.fields[0] == "id" and len(template.fields) <= 7
-
-
-def _enum_fields() -> list[tuple[str, str, str, tuple[str, ...]]]:
-    """(action, parameter, Zoho field, enum) for every catalog enum that fills a record field."""
-    found = []
-    for template in ACTIONS:
-        for param in template.params:
-            field = template.field_map().get(param.name, "").removeprefix("body.data[0].")
-            # A field filled whole by the value: not a lookup's module name (Parent_Id.module).
-            if param.enum and template.module and field.isidentifier():
-                found.append((template.name, param.name, field, param.enum))
-    return found
-
-
-@pytest.mark.parametrize(("action", "param", "field", "enum"), _enum_fields())
-def test_every_enum_is_a_value_of_the_zoho_picklist(
-    sb: Sandbox, action: str, param: str, field: str, enum: tuple[str, ...]
-) -> None:
-    # Asked of the sandbox as of Zoho: GET /settings/fields, the picklist's actual values.
-    module = CATALOG[action].module
-    token = sb.issue_token()["access_token"]
-    with httpx.Client(transport=sb.transport(), base_url=sb.base_url) as client:
-        answer = client.get(
-            "/crm/v7/settings/fields",
-            params={"module": module},
-            headers={"Authorization": f"Zoho-oauthtoken {token}"},
-        ).json()
-    [meta] = [f for f in answer["fields"] if f["api_name"] == field]
-    values = {v["actual_value"] for v in meta["pick_list_values"]}
-    assert set(enum) <= values, f"{action}.{param}: not Zoho's spelling: {set(enum) - values}"
-
-
-def test_the_enum_table_covers_the_picklists_the_catalog_fills() -> None:
-    fields = {(CATALOG[a].module, f) for a, _, f, _ in _enum_fields()}
-    assert {("Tasks", "Status"), ("Deals", "Stage"), ("Cases", "Status")} <= fields

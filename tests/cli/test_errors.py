@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,16 +14,8 @@ from zoho_tools.auth.store import FileTokenStore
 from zoho_tools.auth.tokens import TokenSet
 from zoho_tools.cli import main
 
-
-@pytest.fixture(autouse=True)
-def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """No user config, no tokens, no model: each test sets what it breaks."""
-    monkeypatch.setenv("ZOHO_TOOLS_CONFIG", str(tmp_path / "absent.toml"))
-    monkeypatch.setenv("ZOHO_TOOLS_TOKEN_STORE", str(tmp_path / "tokens.json"))
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ZOHO_TOOLS_DEBUG"):
-        monkeypatch.delenv(name, raising=False)
-    yield
+#: No user config, no tokens, no model: each test sets what it breaks.
+pytestmark = pytest.mark.usefixtures("isolated")
 
 
 def run(*args: str, input: str | None = "/quit\n") -> Result:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -16,20 +16,14 @@ CALLER = "+15551234567"  # John Smith in the demo org
 
 
 @pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    sandbox = Sandbox(seed="demo")
-    yield sandbox
-    sandbox.close()
-
-
-@pytest.fixture
 def events() -> list[Event]:
     return []
 
 
 @pytest.fixture
-async def session(sandbox: Sandbox, events: list[Event]) -> AsyncIterator[ToolSession]:
-    executor = sandbox_executor(sandbox)
-    conversation = Conversation(variables={"call_id": "CA-1", **demo_variables(sandbox)})
+async def session(sb: Sandbox, events: list[Event]) -> AsyncIterator[ToolSession]:
+    """A tool session over the demo org (``sb``), recording its events in ``events``."""
+    executor = sandbox_executor(sb)
+    conversation = Conversation(variables={"call_id": "CA-1", **demo_variables(sb)})
     yield ToolSession(conversation, executor, on_event=events.append)
     await executor.aclose()

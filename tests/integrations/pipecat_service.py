@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from tests.loop.test_openai_llm import BASE
+from tests.agent.test_openai_llm import BASE
 
 
 def offline_openai_service(system_instruction: str | None = None) -> Any:

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import respx
 
-from tests.loop.test_openai_llm import BASE, COMPLETIONS, chunk, completion, sse, tool_call
+from tests.agent.test_openai_llm import BASE, COMPLETIONS, chunk, completion, sse, tool_call
 
 from .pipecat_service import offline_openai_service
 

@@ -7,7 +7,7 @@ import json
 import httpx
 import respx
 
-from tests.loop.test_openai_llm import BASE, COMPLETIONS, completion, tool_call
+from tests.agent.test_openai_llm import BASE, COMPLETIONS, completion, tool_call
 from zoho_tools.adapters import export
 from zoho_tools.agent.loop import Event, ToolEvent
 from zoho_tools.integrations import ToolSession

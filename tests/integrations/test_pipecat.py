@@ -9,7 +9,7 @@ from typing import Any
 
 import respx
 
-from tests.loop.test_openai_llm import COMPLETIONS, chunk, sse
+from tests.agent.test_openai_llm import COMPLETIONS, chunk, sse
 from zoho_tools.adapters import export
 from zoho_tools.agent.loop import Event, ToolEvent
 from zoho_tools.integrations import ToolSession

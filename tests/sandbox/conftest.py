@@ -34,6 +34,12 @@ def empty(clock: Clock) -> Iterator[Sandbox]:
 
 
 @pytest.fixture
+def token(sb: Sandbox) -> str:
+    """An access token of the demo org with every scope."""
+    return str(sb.issue_token()["access_token"])
+
+
+@pytest.fixture
 def client(sb: Sandbox) -> Iterator[httpx.Client]:
     with client_for(sb) as c:
         yield c

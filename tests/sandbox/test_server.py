@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -12,17 +11,6 @@ import pytest
 from zoho_tools.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox, SandboxServer
 
 from .conftest import API
-
-
-@pytest.fixture
-def server(sb: Sandbox) -> Iterator[SandboxServer]:
-    with sb.serve(host="127.0.0.1", port=0) as running:
-        yield running
-
-
-@pytest.fixture
-def token(sb: Sandbox) -> str:
-    return str(sb.issue_token()["access_token"])
 
 
 def headers(token: str) -> dict[str, str]:

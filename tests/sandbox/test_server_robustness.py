@@ -7,7 +7,6 @@ import asyncio
 import json
 import socket
 import struct
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -15,17 +14,6 @@ import pytest
 from zoho_tools.sandbox import Sandbox, SandboxServer
 
 from .conftest import API
-
-
-@pytest.fixture
-def server(sb: Sandbox) -> Iterator[SandboxServer]:
-    with sb.serve(host="127.0.0.1", port=0) as running:
-        yield running
-
-
-@pytest.fixture
-def token(sb: Sandbox) -> str:
-    return str(sb.issue_token()["access_token"])
 
 
 def exchange(server: SandboxServer, raw: bytes, timeout: float = 5.0) -> bytes:

@@ -3,17 +3,15 @@
 HTTP is mocked with respx, so nothing leaves the machine. The openai SDK accepts an ``httpx``
 client, which respx patches directly. The anthropic SDK (2.x) sends through ``httpx2`` and refuses
 ``httpx`` objects, so its client gets an ``httpx2`` mock transport that hands each request to the
-same kind of respx router.
+same kind of respx router. The SDKs are imported by the tests, not at collection (seconds).
 """
 
 from __future__ import annotations
 
 import json
 
-import anthropic
 import httpx
 import httpx2
-import openai
 import respx
 
 from zoho_tools.adapters import export
@@ -78,6 +76,8 @@ ASK = [{"role": "user", "content": "Please add me as a contact."}]
 
 
 def test_openai_chat_tools_reach_the_wire_unchanged() -> None:
+    import openai
+
     tools = export(CATALOG, "openai")
     with respx.mock(base_url="https://api.openai.com/v1", assert_all_called=True) as router:
         route = router.post("/chat/completions").respond(200, json=CHAT_COMPLETION)
@@ -90,6 +90,8 @@ def test_openai_chat_tools_reach_the_wire_unchanged() -> None:
 
 
 def test_openai_responses_tools_reach_the_wire_unchanged() -> None:
+    import openai
+
     tools = export(CATALOG, "openai-responses")
     with respx.mock(base_url="https://api.openai.com/v1", assert_all_called=True) as router:
         route = router.post("/responses").respond(200, json=RESPONSE)
@@ -118,6 +120,8 @@ def _through(router: respx.MockRouter) -> httpx2.MockTransport:
 
 
 def test_anthropic_tools_reach_the_wire_unchanged() -> None:
+    import anthropic
+
     tools = export(CATALOG, "anthropic")
     router = respx.MockRouter(base_url="https://api.anthropic.com", assert_all_called=True)
     route = router.post("/v1/messages").respond(200, json=MESSAGE)

@@ -1,6 +1,9 @@
 """The tests' payloads, our answers and our signature checks held against the platforms' own SDKs:
 ``vapi-server-sdk`` (types generated from Vapi's OpenAPI) and ``retell-sdk`` (its call type and
-its webhook signer/verifier). If a fixture drifted from the real shape, these fail."""
+its webhook signer/verifier). If a fixture drifted from the real shape, these fail.
+
+The SDKs are imported by the tests that use them: Vapi's generated types alone take seconds to
+import, which every run of the suite would otherwise pay at collection."""
 
 from __future__ import annotations
 
@@ -11,14 +14,6 @@ import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from retell.lib.webhook_auth import symmetric
-from retell.lib.webhook_auth import verify as retell_verify
-from retell.types import PhoneCallResponse
-from vapi.types import (
-    ServerMessageEndOfCallReport,
-    ServerMessageResponseToolCalls,
-    ServerMessageToolCalls,
-)
 
 from tests.clocks import Clock
 from tests.server.conftest import (
@@ -36,6 +31,8 @@ from zoho_tools.server.signatures import RetellSignature
 
 
 def test_the_vapi_tool_calls_fixture_is_a_vapi_server_message() -> None:
+    from vapi.types import ServerMessageToolCalls
+
     payload = vapi_tool_calls("call-1", ("tc-1", "search_contact", {"query": "Acme"}))
     message = ServerMessageToolCalls.model_validate(payload["message"])
     assert message.call is not None and message.call.id == "call-1"
@@ -45,12 +42,16 @@ def test_the_vapi_tool_calls_fixture_is_a_vapi_server_message() -> None:
 
 
 def test_the_vapi_end_of_call_fixture_is_a_vapi_server_message() -> None:
+    from vapi.types import ServerMessageEndOfCallReport
+
     report = ServerMessageEndOfCallReport.model_validate(vapi_end_of_call("call-1")["message"])
     assert report.started_at is not None and report.ended_at is not None
     assert report.analysis.summary == "Order problem; case opened."
 
 
 async def test_our_vapi_answer_is_a_vapi_tool_calls_response(client: httpx.AsyncClient) -> None:
+    from vapi.types import ServerMessageResponseToolCalls
+
     payload = vapi_tool_calls(
         "call-1", ("tc-1", "search_contact", {}), ("tc-2", "no_such_action", {})
     )
@@ -67,6 +68,8 @@ async def test_our_vapi_answer_is_a_vapi_tool_calls_response(client: httpx.Async
 
 
 def test_the_retell_fixture_call_is_a_retell_phone_call() -> None:
+    from retell.types import PhoneCallResponse
+
     call = PhoneCallResponse.model_validate(retell_function("call_1", "x", {})["call"])
     assert call.call_id == "call_1" and call.from_number == CALLER
 
@@ -74,6 +77,9 @@ def test_the_retell_fixture_call_is_a_retell_phone_call() -> None:
 @settings(max_examples=50, deadline=None)
 @given(body=st.text(max_size=200))
 def test_retell_signatures_agree_with_the_sdk(body: str) -> None:
+    from retell.lib.webhook_auth import symmetric
+    from retell.lib.webhook_auth import verify as retell_verify
+
     ms = int(NOW * 1000)
     ours = RetellSignature.of(RETELL_KEY, clock=Clock(NOW))
     # The SDK's signature passes our check, and the tests' signature passes the SDK's.
@@ -86,6 +92,8 @@ def test_retell_signatures_agree_with_the_sdk(body: str) -> None:
 
 @pytest.mark.parametrize("shift_ms", [-300_001, 300_001])
 def test_retell_staleness_agrees_with_the_sdk(shift_ms: int) -> None:
+    from retell.lib.webhook_auth import symmetric
+
     body = '{"name":"x"}'
     now_ms = int(NOW * 1000)
     signature = symmetric["sign"](body, RETELL_KEY, now_ms + shift_ms)

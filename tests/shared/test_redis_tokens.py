@@ -28,16 +28,6 @@ KEY = secrets.token_hex(32)
 CURRENT_USER = "/crm/v7/users"
 
 
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(1_700_000_000.0)
-
-
-@pytest.fixture
-def sb(clock: Clock) -> Sandbox:
-    return Sandbox(token_ttl=3600, refresh_limit=10, refresh_window=600, clock=clock)
-
-
 def connected(sb: Sandbox, clock: Clock) -> TokenSet:
     token = TokenSet.from_response(sb.issue_token(), accounts_server=sb.base_url, now=clock())
     return token.replace(client_id=sb.DEMO_CLIENT_ID, client_secret=sb.DEMO_CLIENT_SECRET)

@@ -73,8 +73,9 @@ def test_two_workers_share_the_conversations_of_calls(redis_url: str, tmp_path: 
                 assert tool_call(http, call, "t2", {"company": "Acme"}) == "ok"
     finally:
         process.send_signal(signal.SIGINT)
+        # communicate() rather than wait(): it also closes the output pipes.
         try:
-            process.wait(timeout=20)
+            process.communicate(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
-            process.wait()
+            process.communicate()

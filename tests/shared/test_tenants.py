@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,20 +30,6 @@ from zoho_tools.server.tenants import tenant_path, tenants_app
 
 ID, SECRET = Sandbox.DEMO_CLIENT_ID, Sandbox.DEMO_CLIENT_SECRET
 KEY = secrets.token_hex(32)
-
-
-@pytest.fixture
-def home() -> Iterator[Served]:
-    sb = Sandbox()
-    with sb.serve() as server:
-        yield Served(sb, server)
-
-
-@pytest.fixture
-def tokens(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    path = tmp_path / "state" / "tokens.json"
-    monkeypatch.setenv("ZOHO_TOOLS_TOKEN_STORE", str(path))
-    return path
 
 
 def invoke(*args: str) -> Result:
@@ -195,6 +180,21 @@ def connected(url: str, token: str) -> Any:
     return session()
 
 
+def closing_on_shutdown(app: Any, redis: Any) -> Any:
+    """``app``, closing ``redis`` when its server shuts down: in the server's own event loop,
+    the one its connections belong to (they cannot be closed from another)."""
+
+    async def asgi(scope: Any, receive: Any, send: Any) -> None:
+        async def send_closing(message: Any) -> None:
+            if message["type"] == "lifespan.shutdown.complete":
+                await redis.aclose()
+            await send(message)
+
+        await app(scope, receive, send_closing if scope["type"] == "lifespan" else send)
+
+    return asgi
+
+
 async def test_a_form_answer_replayed_to_another_worker_is_refused(redis_url: str) -> None:
     """Two MCP workers with the same state keys and a Redis store: the answer to a form is taken
     once, on whichever worker sees it first."""
@@ -214,7 +214,10 @@ async def test_a_form_answer_replayed_to_another_worker_is_refused(redis_url: st
     first = make_service()
     second = dataclasses.replace(first, store=RedisConversationStore(clients[1]))
     first = dataclasses.replace(first, store=RedisConversationStore(clients[0]))
-    apps = [create_mcp_app(s, bearer_token=TOKEN, state_keys=keys) for s in (first, second)]
+    apps = [
+        closing_on_shutdown(create_mcp_app(s, bearer_token=TOKEN, state_keys=keys), redis)
+        for s, redis in zip((first, second), clients, strict=True)
+    ]
     answer = {INPUT_KEY: ElicitResult(action="accept", content={"company": "Once Co"})}
     try:
         with serving(apps[0]) as a, serving(apps[1]) as b:

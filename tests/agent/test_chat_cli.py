@@ -79,13 +79,10 @@ class FakeModel:
 
 
 @pytest.fixture
-def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    monkeypatch.setenv("ZOHO_TOOLS_CONFIG", str(tmp_path / "absent.toml"))
-    monkeypatch.setenv("ZOHO_TOOLS_TOKEN_STORE", str(tmp_path / "tokens.json"))
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+def api_key(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The model's API key, on a machine with no configuration of its own."""
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-SECRET")
-    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
-    return tmp_path
+    return "sk-test-SECRET"
 
 
 @pytest.fixture
@@ -104,7 +101,7 @@ def model() -> Iterator[FakeModel]:
     ],
 )
 def test_a_failing_model_is_one_line_and_the_turn_can_be_retried(
-    isolated: Path, model: FakeModel, status: int, attempts: int, said: str
+    api_key: str, model: FakeModel, status: int, attempts: int, said: str
 ) -> None:
     model.answers = [status] * attempts
     result = CliRunner().invoke(
@@ -120,7 +117,7 @@ def test_a_failing_model_is_one_line_and_the_turn_can_be_retried(
     assert [m["content"] for m in last if m["role"] == "user"] == ["Hello"]
 
 
-def test_a_model_that_does_not_answer_in_time(isolated: Path, model: FakeModel) -> None:
+def test_a_model_that_does_not_answer_in_time(api_key: str, model: FakeModel) -> None:
     model.answers = [0, 0, 0]  # the SDK retries a timeout twice
     result = CliRunner().invoke(
         main,
@@ -132,7 +129,7 @@ def test_a_model_that_does_not_answer_in_time(isolated: Path, model: FakeModel) 
     assert "Hello from the model." in result.output
 
 
-def test_a_refused_connection_to_the_model(isolated: Path) -> None:
+def test_a_refused_connection_to_the_model(api_key: str) -> None:
     with socket.socket() as probe:  # a loopback port nobody listens on
         probe.bind(("127.0.0.1", 0))
         url = f"http://127.0.0.1:{probe.getsockname()[1]}/v1"

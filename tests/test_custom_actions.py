@@ -13,7 +13,7 @@ from zoho_tools.rendering import render_request
 from zoho_tools.templates import ActionTemplate, DerivedDefault, Param
 from zoho_tools.variables import VariableScope
 
-EXAMPLE = Path(__file__).parents[2] / "examples" / "custom_actions.toml"
+EXAMPLE = Path(__file__).parents[1] / "examples" / "custom_actions.toml"
 
 
 def by_name(path: Path = EXAMPLE) -> dict:

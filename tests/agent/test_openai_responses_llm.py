@@ -1,20 +1,23 @@
-"""The agent loop over the OpenAI SDK's Responses API (mocked by respx), against the sandbox:
-the history as input items, tools in the Responses format, streamed and plain answers."""
+"""The agent loop over the OpenAI SDK's Responses API (a respx router is the client's transport),
+against the sandbox: the history as input items, tools in the Responses format, streamed and plain
+answers."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
 import respx
-from openai import AsyncOpenAI
 
+from tests.agent.conftest import MODEL_API as BASE
 from zoho_tools.adapters import export
 from zoho_tools.agent.openai_responses_llm import OpenAIResponsesLLM
 
-BASE = "https://llm.example.test/v1"
+if TYPE_CHECKING:
+    from openai import AsyncOpenAI
+
 RESPONSES = f"{BASE}/responses"
 
 
@@ -113,15 +116,9 @@ def streamed(output: list[dict[str, Any]]) -> httpx.Response:
     return httpx.Response(200, text=body, headers={"content-type": "text/event-stream"})
 
 
-@pytest.fixture
-def client() -> AsyncOpenAI:
-    return AsyncOpenAI(api_key="sk-test", base_url=BASE, http_client=httpx.AsyncClient())
-
-
 @pytest.mark.parametrize("stream", [True, False])
-@respx.mock
 async def test_two_parallel_tool_calls_then_an_answer(
-    client: AsyncOpenAI, make_agent: Any, stream: bool
+    model_api: respx.MockRouter, client: AsyncOpenAI, make_agent: Any, stream: bool
 ) -> None:
     calls = [
         call_item("call_a", "search_contact", {"query": "John Smith"}),
@@ -135,7 +132,7 @@ async def test_two_parallel_tool_calls_then_an_answer(
             httpx.Response(200, json=response(calls)),
             httpx.Response(200, json=response(answer)),
         ]
-    route = respx.post(RESPONSES).mock(side_effect=responses)
+    route = model_api.post(RESPONSES).mock(side_effect=responses)
     agent = make_agent(OpenAIResponsesLLM(client, "test-model", stream=stream))
     heard: list[str] = []
     reply = await agent.respond("Hi, this is John Smith", on_text=heard.append)

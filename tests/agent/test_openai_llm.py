@@ -1,21 +1,23 @@
-"""The agent loop over the OpenAI SDK, with Chat Completions mocked by respx: tool calls (two in
-parallel) in plain and streamed answers, run for real against the demo sandbox."""
+"""The agent loop over the OpenAI SDK, Chat Completions answered by a respx router that is the
+client's transport: tool calls (two in parallel) in plain and streamed answers, run for real
+against the demo sandbox."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-import pytest
 import respx
-from openai import AsyncOpenAI
 
+from tests.agent.conftest import MODEL_API as BASE
 from zoho_tools.adapters import export
 from zoho_tools.agent.openai_llm import OpenAIChatLLM
 from zoho_tools.sandbox import Sandbox
 
-BASE = "https://llm.example.test/v1"
+if TYPE_CHECKING:
+    from openai import AsyncOpenAI
+
 COMPLETIONS = f"{BASE}/chat/completions"
 
 
@@ -52,16 +54,10 @@ def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
     }
 
 
-@pytest.fixture
-def client() -> AsyncOpenAI:
-    return AsyncOpenAI(api_key="sk-test", base_url=BASE, http_client=httpx.AsyncClient())
-
-
-@respx.mock
 async def test_two_parallel_tool_calls_then_an_answer(
-    client: AsyncOpenAI, make_agent: Any, sandbox: Sandbox
+    model_api: respx.MockRouter, client: AsyncOpenAI, make_agent: Any, sandbox: Sandbox
 ) -> None:
-    route = respx.post(COMPLETIONS).mock(
+    route = model_api.post(COMPLETIONS).mock(
         side_effect=[
             httpx.Response(
                 200,
@@ -108,12 +104,11 @@ async def test_two_parallel_tool_calls_then_an_answer(
     assert answers["call_b"]["count"] >= 1
 
 
-@respx.mock
 async def test_streamed_text_and_fragmented_tool_calls(
-    client: AsyncOpenAI, make_agent: Any, sandbox: Sandbox
+    model_api: respx.MockRouter, client: AsyncOpenAI, make_agent: Any, sandbox: Sandbox
 ) -> None:
     arguments = json.dumps({"subject": "Call back about the order", "due_date": "2026-11-25"})
-    respx.post(COMPLETIONS).mock(
+    model_api.post(COMPLETIONS).mock(
         side_effect=[
             sse(
                 [
@@ -172,11 +167,10 @@ async def test_streamed_text_and_fragmented_tool_calls(
     assert sandbox.find("Tasks", Subject="Call back about the order")
 
 
-@respx.mock
 async def test_malformed_arguments_from_the_model_are_rejected_not_fatal(
-    client: AsyncOpenAI, make_agent: Any
+    model_api: respx.MockRouter, client: AsyncOpenAI, make_agent: Any
 ) -> None:
-    respx.post(COMPLETIONS).mock(
+    model_api.post(COMPLETIONS).mock(
         side_effect=[
             httpx.Response(
                 200,

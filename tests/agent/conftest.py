@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
+import respx
 
 from zoho_tools.agent.loop import Agent, Event
 from zoho_tools.connection import demo_variables, sandbox_executor
@@ -15,7 +16,12 @@ from zoho_tools.normalize import Locale
 from zoho_tools.orchestrator import Conversation
 from zoho_tools.sandbox import Sandbox
 
+if TYPE_CHECKING:
+    from openai import AsyncOpenAI
+
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+#: Where the tests' OpenAI-compatible model API lives (never reached: see ``model_api``).
+MODEL_API = "https://llm.example.test/v1"
 
 
 class InFlight(httpx.AsyncBaseTransport):
@@ -35,11 +41,34 @@ class InFlight(httpx.AsyncBaseTransport):
             self.current -= 1
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The agent tests' calls take place at :data:`NOW`: the shared clock starts there."""
+    if "clock" in metafunc.fixturenames:
+        metafunc.parametrize("clock", [NOW.timestamp()], indirect=True, ids=["NOW"])
+
+
 @pytest.fixture
-def sandbox() -> Sandbox:
-    sandbox = Sandbox(seed="demo", clock=NOW.timestamp)
-    sandbox.faults.latency = 0.01  # lets concurrent calls overlap
-    return sandbox
+def sandbox(sb: Sandbox) -> Sandbox:
+    """The demo org (``sb``, on the clock at :data:`NOW`), answering after 10 ms so that
+    concurrent calls overlap."""
+    sb.faults.latency = 0.01
+    return sb
+
+
+@pytest.fixture
+def model_api() -> respx.MockRouter:
+    """The model provider's HTTP API, answering what each test routes (anything else fails)."""
+    return respx.MockRouter(assert_all_called=False)
+
+
+@pytest.fixture
+def client(model_api: respx.MockRouter) -> AsyncOpenAI:
+    """An OpenAI SDK client of :data:`MODEL_API`, whose HTTP goes to ``model_api`` through its
+    transport (nothing patched)."""
+    from openai import AsyncOpenAI  # the SDK is paid for by the tests that use it
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(model_api.async_handler))
+    return AsyncOpenAI(api_key="sk-test", base_url=MODEL_API, http_client=http)
 
 
 @pytest.fixture

@@ -5,14 +5,16 @@ so the API is a mock transport of httpx2's (respx patches httpx only)."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx2
 import pytest
-from anthropic import AsyncAnthropic
 
 from zoho_tools.adapters import export
 from zoho_tools.agent.anthropic_llm import AnthropicLLM, to_anthropic_messages
+
+if TYPE_CHECKING:  # the SDK is imported where a client is made, not at collection
+    from anthropic import AsyncAnthropic
 
 BASE = "https://anthropic.example.test"
 MESSAGES = f"{BASE}/v1/messages"
@@ -48,6 +50,8 @@ class ScriptedAPI:
         return self.responses.pop(0)
 
     def client(self) -> AsyncAnthropic:
+        from anthropic import AsyncAnthropic
+
         http = httpx2.AsyncClient(transport=httpx2.MockTransport(self))
         return AsyncAnthropic(api_key="sk-ant-test", base_url=BASE, http_client=http)
 

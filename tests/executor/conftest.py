@@ -11,7 +11,7 @@ wait) and the sandbox's epoch clock (so tokens can expire).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,23 +155,12 @@ async def open_served_agent(
         yield Agent(sb, executor, auth, time)
 
 
-@pytest.fixture
-def fake_time() -> FakeTime:
-    return FakeTime()
-
-
 @contextlib.asynccontextmanager
 async def open_agent(sb: Sandbox, time: FakeTime, **options: Any) -> AsyncIterator[Agent]:
     """An :class:`Agent` on its own executor (see :func:`build_executor` for ``options``)."""
     executor, auth = build_executor(sb, time, **options)
     async with executor:
         yield Agent(sb, executor, auth, time)
-
-
-@pytest.fixture
-def server(sb: Sandbox) -> Iterator[SandboxServer]:
-    with sb.serve() as running:
-        yield running
 
 
 @pytest.fixture

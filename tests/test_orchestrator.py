@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.clocks import Clock
 from zoho_tools.normalize import Locale
 from zoho_tools.orchestrator import (
     Conversation,
@@ -24,19 +25,8 @@ from zoho_tools.replies import reply_for
 from zoho_tools.results import OUTCOME_UNKNOWN, ActionResult
 
 JOHN = "5725767000000524157"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 28, 15, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
+#: When the call of the call-logging test began: 10:00 in New York.
+CALL_STARTED = datetime(2026, 11, 28, 15, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -44,7 +34,7 @@ def conversation(clock: Clock) -> Conversation:
     return Conversation(
         variables={"caller_phone": "+1 (555) 123-4567", "call_id": "CA-1"},
         locale=Locale(time_zone="America/New_York"),
-        clock=clock,
+        clock=clock.as_datetime,
     )
 
 
@@ -148,7 +138,8 @@ def test_a_note_needs_content_but_no_title(conversation: Conversation) -> None:
 
 def test_unknown_and_disabled_actions(clock: Clock) -> None:
     conversation = Conversation(
-        employee=Employee(actions=frozenset({"search_contact", "create_case"})), clock=clock
+        employee=Employee(actions=frozenset({"search_contact", "create_case"})),
+        clock=clock.as_datetime,
     )
     # A search brings next_page, for the page_token of its answers.
     assert set(conversation.tools) == {"search_contact", "create_case", "next_page"}
@@ -232,10 +223,11 @@ def test_chaining_an_earlier_result(conversation: Conversation) -> None:
     assert "get_deal" in reply_for(missing).text
 
 
+@pytest.mark.parametrize("clock", [CALL_STARTED.timestamp()], indirect=True)
 def test_call_duration_and_start_come_from_the_clock(
     conversation: Conversation, clock: Clock
 ) -> None:
-    clock.now += timedelta(minutes=3, seconds=25)
+    clock.advance(timedelta(minutes=3, seconds=25).total_seconds())
     outcome = step(
         conversation,
         call("log_call", {"subject": "Inbound - order inquiry", "call_type": "inbound"}),
@@ -262,7 +254,7 @@ def test_employee_defaults_and_variables(clock: Clock) -> None:
         defaults={"create_case": {"priority": "High"}},
         variables={"service_id": "111", "owner_id": "222"},
     )
-    conversation = Conversation(employee=employee, clock=clock)
+    conversation = Conversation(employee=employee, clock=clock.as_datetime)
     case = step(conversation, call("create_case", {"subject": "x"}))
     assert isinstance(case, Ready) and case.request.arguments["priority"] == "High"
     booking = step(

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.loop.conftest import InFlight
+from tests.agent.conftest import InFlight
 from zoho_tools.agent.llm import ScriptedLLM
 from zoho_tools.agent.loop import identify_at_call_start, run_tool_calls
 from zoho_tools.connection import sandbox_executor
