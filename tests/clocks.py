@@ -18,7 +18,7 @@ class Clock:
         self.now += seconds
 
     def as_datetime(self) -> datetime:
-        """The same instant as an aware UTC datetime (a conversation's clock)."""
+        """The same instant as an aware UTC datetime (a conversation's ``now``)."""
         return datetime.fromtimestamp(self.now, UTC)
 
 

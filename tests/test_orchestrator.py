@@ -34,7 +34,7 @@ def conversation(clock: Clock) -> Conversation:
     return Conversation(
         variables={"caller_phone": "+1 (555) 123-4567", "call_id": "CA-1"},
         locale=Locale(time_zone="America/New_York"),
-        clock=clock.as_datetime,
+        now=clock.as_datetime,
     )
 
 
@@ -139,7 +139,7 @@ def test_a_note_needs_content_but_no_title(conversation: Conversation) -> None:
 def test_unknown_and_disabled_actions(clock: Clock) -> None:
     conversation = Conversation(
         employee=Employee(actions=frozenset({"search_contact", "create_case"})),
-        clock=clock.as_datetime,
+        now=clock.as_datetime,
     )
     # A search brings next_page, for the page_token of its answers.
     assert set(conversation.tools) == {"search_contact", "create_case", "next_page"}
@@ -254,7 +254,7 @@ def test_employee_defaults_and_variables(clock: Clock) -> None:
         defaults={"create_case": {"priority": "High"}},
         variables={"service_id": "111", "owner_id": "222"},
     )
-    conversation = Conversation(employee=employee, clock=clock.as_datetime)
+    conversation = Conversation(employee=employee, now=clock.as_datetime)
     case = step(conversation, call("create_case", {"subject": "x"}))
     assert isinstance(case, Ready) and case.request.arguments["priority"] == "High"
     booking = step(

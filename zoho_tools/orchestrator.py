@@ -187,13 +187,15 @@ class Conversation:
         employee: Employee | None = None,
         variables: Mapping[str, Any] | None = None,
         locale: Locale | None = None,
-        clock: Callable[[], datetime] = _utc_now,
+        now: Callable[[], datetime] = _utc_now,
     ) -> None:
         self.employee = employee or Employee()
         self.locale = locale or Locale()
-        self.clock = clock
+        #: The current time, as an aware datetime (a clock elsewhere in zoho-tools is a number
+        #: of seconds: epoch time for tokens and signatures, monotonic time for timeouts).
+        self.now = now
         self.variables: dict[str, Any] = {**self.employee.variables, **(variables or {})}
-        self.started_at = clock()
+        self.started_at = now()
         self.tools = _enabled(catalog, self.employee)
         self._catalog = catalog
         #: Each action's latest result that found or did something (ok or empty).
@@ -240,13 +242,13 @@ class Conversation:
         self._unknown.clear()
         self._sending.clear()
         self._names.clear()
-        self.started_at = self.clock()
+        self.started_at = self.now()
 
     # -- kept between requests ------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
         """This conversation's state as JSON-ready values: call variables, results, collected
-        values and guards. Its catalog, employee, locale and clock are configuration, not state:
+        values and guards. Its catalog, employee, locale and ``now`` are configuration, not state:
         whoever restores it (:meth:`from_dict`) supplies them.
 
         Raises:
@@ -273,14 +275,14 @@ class Conversation:
         catalog: Catalog = CATALOG,
         employee: Employee | None = None,
         locale: Locale | None = None,
-        clock: Callable[[], datetime] = _utc_now,
+        now: Callable[[], datetime] = _utc_now,
     ) -> Conversation:
         """The conversation :meth:`to_dict` described, with this configuration.
 
         Raises:
             ValueError: ``data`` is not a conversation's state.
         """
-        conversation = cls(catalog=catalog, employee=employee, locale=locale, clock=clock)
+        conversation = cls(catalog=catalog, employee=employee, locale=locale, now=now)
         conversation.restore(data)
         return conversation
 
@@ -311,7 +313,7 @@ class Conversation:
     @classmethod
     def from_json(cls, text: str | bytes, **config: Any) -> Conversation:
         """:meth:`from_dict` of JSON text; ``config`` as there (catalog, employee, locale,
-        clock)."""
+        now)."""
         return cls.from_dict(json.loads(text), **config)
 
     def call_variables(self) -> dict[str, Any]:
@@ -438,7 +440,7 @@ class _CallVariables(Mapping[str, Any]):
         if self._derived is None:
             conversation = self._conversation
             zone = conversation.locale.zone
-            now = conversation.clock()
+            now = conversation.now()
             elapsed = max(1, int((now - conversation.started_at).total_seconds()))
             self._derived = {
                 "call_started_at": conversation.started_at.astimezone(zone).isoformat(

@@ -76,7 +76,7 @@ def conversation(sandbox: Sandbox) -> Conversation:
     return Conversation(
         variables={"caller_phone": "+15551234567", "call_id": "CA-9", **demo_variables(sandbox)},
         locale=Locale(time_zone="America/New_York"),
-        clock=lambda: NOW,
+        now=lambda: NOW,
     )
 
 

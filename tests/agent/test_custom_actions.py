@@ -111,7 +111,7 @@ def custom_conversation(sandbox: Sandbox, book_meeting: ActionTemplate) -> Conve
         catalog=CATALOG.with_actions([book_meeting]),
         variables={"call_id": "CA-9", **demo_variables(sandbox)},
         locale=Locale(time_zone="America/New_York"),
-        clock=lambda: NOW,
+        now=lambda: NOW,
     )
 
 

@@ -47,13 +47,13 @@ def conversation() -> Conversation:
     return Conversation(
         variables={"caller_phone": "+4930999999", "caller_name": "Ann"},
         locale=LOCALE,
-        clock=lambda: NOW,
+        now=lambda: NOW,
     )
 
 
 def roundtrip(original: Conversation) -> Conversation:
     text = original.to_json()
-    restored = Conversation.from_json(text, locale=LOCALE, clock=lambda: NOW)
+    restored = Conversation.from_json(text, locale=LOCALE, now=lambda: NOW)
     assert restored.to_json() == text
     return restored
 

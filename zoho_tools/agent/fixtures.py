@@ -270,7 +270,7 @@ async def run_fixture(
         employee=fixture.employee.build(CATALOG),
         variables={**demo_variables(sandbox), **fixture.variables},
         locale=locale,
-        clock=clock,
+        now=clock,
     )
     executor = sandbox_executor(sandbox, metadata_ttl=None if fixture.org is None else 600.0)
     try:

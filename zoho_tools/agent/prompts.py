@@ -33,7 +33,7 @@ def prompt_template(kind: PromptKind) -> str:
 
 def system_prompt(kind: PromptKind, conversation: Conversation) -> str:
     """The system prompt for ``conversation``, with its date, time zone and caller filled in."""
-    now = conversation.clock().astimezone(conversation.locale.zone)
+    now = conversation.now().astimezone(conversation.locale.zone)
     caller = conversation.variables.get("caller_phone") or "an unknown number"
     return prompt_template(kind).format(
         agent_name=conversation.employee.name,
