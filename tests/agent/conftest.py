@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -10,10 +11,11 @@ import httpx
 import pytest
 import respx
 
+from zoho_tools.agent.llm import AssistantTurn
 from zoho_tools.agent.loop import Agent, Event
 from zoho_tools.connection import demo_variables, sandbox_executor
 from zoho_tools.normalize import Locale
-from zoho_tools.orchestrator import Conversation
+from zoho_tools.orchestrator import Conversation, ToolCall
 from zoho_tools.sandbox import Sandbox
 
 if TYPE_CHECKING:
@@ -107,3 +109,14 @@ async def make_agent(sandbox: Sandbox, conversation: Conversation) -> AsyncItera
     yield make
     for executor in executors:
         await executor.aclose()
+
+
+def turn(text: str = "", *calls: tuple[str, dict[str, Any]]) -> AssistantTurn:
+    """A scripted model turn: ``text`` and tool calls given as ``(name, arguments)``."""
+    return AssistantTurn(
+        text=text,
+        tool_calls=tuple(
+            ToolCall(name, json.dumps(arguments), f"call_{i}")
+            for i, (name, arguments) in enumerate(calls)
+        ),
+    )

@@ -4,7 +4,6 @@ to Zoho's form, a default follows from another value, ranges and conditions are 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +15,11 @@ from zoho_tools.catalog import CATALOG
 from zoho_tools.connection import demo_variables, sandbox_executor
 from zoho_tools.custom_actions import load_custom_actions
 from zoho_tools.normalize import Locale
-from zoho_tools.orchestrator import Conversation, NeedsInput, Ready, Rejected, ToolCall
+from zoho_tools.orchestrator import Conversation, NeedsInput, Ready, Rejected
 from zoho_tools.sandbox import Sandbox
 from zoho_tools.templates import ActionTemplate
 
-from .conftest import NOW
+from .conftest import NOW, turn
 
 BOOK_MEETING = """
 [[actions]]
@@ -112,16 +111,6 @@ def custom_conversation(sandbox: Sandbox, book_meeting: ActionTemplate) -> Conve
         variables={"call_id": "CA-9", **demo_variables(sandbox)},
         locale=Locale(time_zone="America/New_York"),
         now=lambda: NOW,
-    )
-
-
-def turn(text: str = "", *calls: tuple[str, dict[str, Any]]) -> AssistantTurn:
-    return AssistantTurn(
-        text=text,
-        tool_calls=tuple(
-            ToolCall(name, json.dumps(arguments), f"call_{i}")
-            for i, (name, arguments) in enumerate(calls)
-        ),
     )
 
 

@@ -5,23 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from zoho_tools.agent.llm import AssistantTurn, ScriptedLLM
+from zoho_tools.agent.llm import ScriptedLLM
 from zoho_tools.agent.loop import Agent, Event, SpeechEvent, ToolEvent
 from zoho_tools.connection import sandbox_executor
-from zoho_tools.orchestrator import Conversation, NeedsInput, Ready, ToolCall
+from zoho_tools.orchestrator import Conversation, NeedsInput, Ready
 from zoho_tools.sandbox import Sandbox
 
-from .conftest import InFlight
-
-
-def turn(text: str = "", *calls: tuple[str, dict[str, Any]]) -> AssistantTurn:
-    return AssistantTurn(
-        text=text,
-        tool_calls=tuple(
-            ToolCall(name, json.dumps(arguments), f"call_{i}")
-            for i, (name, arguments) in enumerate(calls)
-        ),
-    )
+from .conftest import InFlight, turn
 
 
 async def test_tool_results_go_back_to_the_model_before_it_answers(make_agent: Any) -> None:

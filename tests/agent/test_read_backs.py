@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from zoho_tools.agent.llm import AssistantTurn, ScriptedLLM
-from zoho_tools.orchestrator import NeedsConfirmation, ToolCall
+from zoho_tools.agent.llm import ScriptedLLM
+from zoho_tools.orchestrator import NeedsConfirmation
 from zoho_tools.sandbox import Sandbox
 
-
-def turn(text: str = "", *calls: tuple[str, dict[str, Any]]) -> AssistantTurn:
-    return AssistantTurn(
-        text=text,
-        tool_calls=tuple(
-            ToolCall(name, json.dumps(arguments), f"call_{i}")
-            for i, (name, arguments) in enumerate(calls)
-        ),
-    )
+from .conftest import turn
 
 
 async def test_the_read_back_of_a_deal_deletion_names_the_deal(
