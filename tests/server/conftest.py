@@ -166,7 +166,7 @@ def vapi_tool_calls(
 ) -> dict[str, Any]:
     """A ``ServerMessageToolCalls`` body: ``(tool call id, name, arguments)`` per call, the
     arguments as a JSON string (``ToolCall.function.arguments``) unless given otherwise."""
-    tool_calls = [
+    tool_calls: list[dict[str, Any]] = [
         {
             "id": call_id_,
             "type": "function",

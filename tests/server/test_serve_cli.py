@@ -236,6 +236,8 @@ async def test_serve_answers_mcp_clients_at_mcp(serve: Callable[..., Served]) ->
     from mcp import Client
     from mcp.client.streamable_http import streamable_http_client
 
+    from tests.mcp_meta import meta
+
     token = "mcp-token-" + "y" * 24
     served = serve(env={"ZOHO_TOOLS_MCP_TOKEN": token})
     http = httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=30)
@@ -245,7 +247,7 @@ async def test_serve_answers_mcp_clients_at_mcp(serve: Callable[..., Served]) ->
 
         assert [t.name for t in tools.tools] == list(CATALOG)
         found = await mcp.call_tool(
-            "search_contact", {"query": "John Smith"}, meta={"call_id": "mcp-call-1"}
+            "search_contact", {"query": "John Smith"}, meta=meta(call_id="mcp-call-1")
         )
         assert not found.is_error and found.structured_content is not None
         assert found.structured_content["data"][0]["Full_Name"] == "John Smith"
