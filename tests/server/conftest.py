@@ -25,6 +25,7 @@ from zoho_tools.orchestrator import Employee
 from zoho_tools.sandbox import Sandbox
 from zoho_tools.server.service import ToolService, load_service
 from zoho_tools.server.signatures import Verifier
+from zoho_tools.server.state import MemoryConversationStore
 
 VAPI_SECRET = "vapi-SECRET-7f3a"
 RETELL_KEY = "key_retell-SECRET-91c2"
@@ -87,13 +88,15 @@ async def service(sb: Sandbox, gate: Gate) -> AsyncIterator[ToolService]:
 
 
 def all_verifiers(clock: Clock) -> dict[str, Verifier | None]:
+    from pydantic import SecretStr
+
     from zoho_tools.config import Settings
     from zoho_tools.server.webhooks import verifiers_from_settings
 
     settings = Settings(
-        vapi_secret=VAPI_SECRET,  # type: ignore[arg-type]
-        retell_api_key=RETELL_KEY,  # type: ignore[arg-type]
-        elevenlabs_secret=ELEVENLABS_SECRET,  # type: ignore[arg-type]
+        vapi_secret=SecretStr(VAPI_SECRET),
+        retell_api_key=SecretStr(RETELL_KEY),
+        elevenlabs_secret=SecretStr(ELEVENLABS_SECRET),
     )
     return verifiers_from_settings(settings, clock=clock)
 
@@ -255,6 +258,12 @@ def retell_function(
 def make_service() -> ToolService:
     """A service on a demo sandbox of its own (as each worker process has)."""
     return load_service(load_settings(), notice=lambda _: None)
+
+
+def conversations_kept(service: ToolService) -> int:
+    """How many conversations ``service`` keeps in its (in-memory) store."""
+    assert isinstance(service.store, MemoryConversationStore), service.store
+    return len(service.store)
 
 
 def contact_id(service: ToolService) -> str:

@@ -13,7 +13,13 @@ import pytest
 from mcp import Client
 from mcp.server import Server
 from mcp.shared.exceptions import MCPError
-from mcp.types import CallToolResult, ElicitResult, InputRequiredResult, InputResponses
+from mcp.types import (
+    CallToolResult,
+    ElicitResult,
+    InputRequiredResult,
+    InputResponses,
+    TextContent,
+)
 
 from tests.mcp_meta import meta
 from tests.server.conftest import User, contact_id
@@ -46,7 +52,8 @@ def structured(result: CallToolResult) -> dict[str, Any]:
     """The reply, after checking that its text is the same JSON."""
     assert result.structured_content is not None
     [content] = result.content
-    assert json.loads(content.text) == result.structured_content  # type: ignore[union-attr]
+    assert isinstance(content, TextContent), content
+    assert json.loads(content.text) == result.structured_content
     reply: dict[str, Any] = result.structured_content
     return reply
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import CliRunner
+from pydantic import SecretStr
 
 from tests.server.conftest import (
     CALLER,
@@ -52,7 +53,7 @@ def test_a_host_beyond_loopback_needs_a_secret() -> None:
 def test_the_exposure_check_passes_with_a_secret_or_on_loopback() -> None:
     from zoho_tools.cli.serve import _check_exposure
 
-    _check_exposure("0.0.0.0", Settings(elevenlabs_secret="s"))  # type: ignore[arg-type]
+    _check_exposure("0.0.0.0", Settings(elevenlabs_secret=SecretStr("s")))
     for host in ("127.0.0.1", "localhost", "::1", "127.0.0.2"):
         _check_exposure(host, Settings())
 
