@@ -11,7 +11,7 @@ import hmac
 import json
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 import pytest
@@ -277,7 +277,7 @@ class User:
     """Answers each form with the next of ``answers``: a content dict, ``"decline"`` or
     ``"cancel"``, or ``"error"`` for a client that fails to show it."""
 
-    def __init__(self, *answers: dict[str, Any] | str) -> None:
+    def __init__(self, *answers: dict[str, Any] | Literal["decline", "cancel", "error"]) -> None:
         self.answers = list(answers)
         self.forms: list[Any] = []
 
@@ -289,5 +289,5 @@ class User:
         if answer == "error":  # a client that cannot show the form after all
             return ErrorData(code=-32603, message="no form today")
         if isinstance(answer, str):
-            return ElicitResult(action=answer)  # type: ignore[arg-type]
+            return ElicitResult(action=answer)
         return ElicitResult(action="accept", content=answer)
