@@ -126,19 +126,19 @@ def run(rounds: int, before: Path, empty: Path) -> list[Check]:
     for path in (ROOT, before):  # each side runs its own copy of the package
         found = origin(path, empty)
         assert found == path, f"zoho_tools imported from {found}, not {path}"
-    for argv, path in sides.values():  # warm up: compile the bytecode, fill the disk cache
-        seconds(argv, empty, path)
+    for argv, pythonpath in sides.values():  # warm up: compile the bytecode, fill the disk cache
+        seconds(argv, empty, pythonpath)
     times: dict[str, list[float]] = {name: [] for name in sides}
     for _ in range(rounds):
-        for name, (argv, path) in sides.items():
-            times[name].append(seconds(argv, empty, path))
+        for name, (argv, pythonpath) in sides.items():
+            times[name].append(seconds(argv, empty, pythonpath))
 
     def ratio(ours: str, base: str) -> float:
         return statistics.median(o / b for o, b in zip(times[ours], times[base], strict=True))
 
     print(f"Start-up, wall clock, median of {rounds} interleaved rounds:")
-    for name, found in times.items():
-        print(f"  {name:<22} {statistics.median(found) * 1000:7.1f} ms")
+    for name, spent in times.items():
+        print(f"  {name:<22} {statistics.median(spent) * 1000:7.1f} ms")
     print("\nRatios (median of the rounds' ratios):")
     for name in COMMANDS:
         print(

@@ -11,7 +11,7 @@ from zoho_tools.auth import FileTokenStore, NotConnected, TokenSet
 from zoho_tools.catalog import CATALOG
 from zoho_tools.config import load_settings
 from zoho_tools.connection import SANDBOX_NOTICE, open_backend
-from zoho_tools.executor import ActionRequest
+from zoho_tools.rendering import ActionRequest
 from zoho_tools.sandbox import Sandbox
 
 

@@ -16,7 +16,7 @@ from zoho_tools.variables import VariableScope
 EXAMPLE = Path(__file__).parents[1] / "examples" / "custom_actions.toml"
 
 
-def by_name(path: Path = EXAMPLE) -> dict:
+def by_name(path: Path = EXAMPLE) -> dict[str, ActionTemplate]:
     return {t.name: t for t in load_custom_actions(path)}
 
 

@@ -189,6 +189,7 @@ def test_the_same_write_is_not_run_twice(conversation: Conversation) -> None:
     assert isinstance(different, Ready)
     # Reads are never guarded.
     search = step(conversation, call("search_task", {"query": "Call back"}))
+    assert isinstance(search, Ready)
     conversation.record(search, ok("search_task", []))
     assert isinstance(step(conversation, call("search_task", {"query": "Call back"})), Ready)
 
@@ -196,17 +197,20 @@ def test_the_same_write_is_not_run_twice(conversation: Conversation) -> None:
 def test_an_unknown_outcome_blocks_the_retry_until_a_search(conversation: Conversation) -> None:
     ready = step(conversation, call("create_case", {"subject": "Order issue"}))
     unknown = ActionResult(action="create_case", status="error", code=OUTCOME_UNKNOWN)
+    assert isinstance(ready, Ready)
     conversation.record(ready, unknown)
     blocked = step(conversation, call("create_case", {"subject": "Order issue"}))
     assert isinstance(blocked, Repeated)
     assert "Search for the record first" in reply_for(blocked).structured["message"]
     search = step(conversation, call("search_case", {"query": "Order issue"}))
+    assert isinstance(search, Ready)
     conversation.record(search, ok("search_case", []))
     assert isinstance(step(conversation, call("create_case", {"subject": "Order issue"})), Ready)
 
 
 def test_chaining_an_earlier_result(conversation: Conversation) -> None:
     search = step(conversation, call("search_contact", {"query": "John Smith"}))
+    assert isinstance(search, Ready)
     conversation.record(
         search, ok("search_contact", [{"id": JOHN}], [{"id": JOHN, "Full_Name": "John Smith"}])
     )
@@ -304,6 +308,7 @@ def test_collected_references_keep_the_record_they_named(conversation: Conversat
     conversation.variables.update(service_id="111", owner_id="222")
     maria, jane = "5725767000000000007", "5725767000000000006"
     search = step(conversation, call("search_contact", {"query": "Maria"}))
+    assert isinstance(search, Ready)
     conversation.record(search, ok("search_contact", [{"id": maria}], [{"id": maria}]))
     waiting = step(
         conversation,
@@ -318,6 +323,7 @@ def test_collected_references_keep_the_record_they_named(conversation: Conversat
     )
     assert isinstance(waiting, NeedsInput)
     other = step(conversation, call("search_contact", {"query": "Jane"}))
+    assert isinstance(other, Ready)
     conversation.record(other, ok("search_contact", [{"id": jane}], [{"id": jane}]))
     booked = step(conversation, call("schedule_appointment", {"address": "1 Main St"}))
     assert isinstance(booked, Ready)

@@ -12,8 +12,7 @@ from zoho_tools.agent.loop import run_tool_calls
 from zoho_tools.catalog import CATALOG
 from zoho_tools.catalog._shapes import SEARCH_PAGE_SIZE
 from zoho_tools.connection import sandbox_executor
-from zoho_tools.employee import Employee
-from zoho_tools.orchestrator import Conversation, Ready, Rejected, ToolCall, step
+from zoho_tools.orchestrator import Conversation, Employee, Ready, Rejected, ToolCall, step
 from zoho_tools.paging import (
     MAX_PAGED_RECORDS,
     BadPageToken,

@@ -65,6 +65,7 @@ def test_whole_placeholders_keep_their_type_and_optional_ones_drop() -> None:
 
 def test_lookups_render_as_id_objects() -> None:
     request = render_request(CREATE, {"last_name": "Smith", "account_id": "42"}, SCOPE)
+    assert isinstance(request.json, dict)
     assert request.json["data"][0]["Account_Name"] == {"id": "42"}
 
 

@@ -187,7 +187,7 @@ def test_a_record_by_id_is_shown_whole_but_bounded() -> None:
 
     template = CATALOG["get_deal"]
     request = render_request(template, {"id": "1"})
-    record = {f"Custom_{n}": n for n in range(MAX_RECORD_FIELDS + 10)}
+    record: dict[str, object] = {f"Custom_{n}": n for n in range(MAX_RECORD_FIELDS + 10)}
     record.update(
         id="1",
         Empty="",

@@ -11,6 +11,7 @@ import httpx
 import pytest
 import respx
 
+from tests.openai_http import openai_http
 from zoho_tools.agent.llm import AssistantTurn
 from zoho_tools.agent.loop import Agent, Event
 from zoho_tools.connection import demo_variables, sandbox_executor
@@ -70,7 +71,7 @@ def client(model_api: respx.MockRouter) -> AsyncOpenAI:
     from openai import AsyncOpenAI  # the SDK is paid for by the tests that use it
 
     http = httpx.AsyncClient(transport=httpx.MockTransport(model_api.async_handler))
-    return AsyncOpenAI(api_key="sk-test", base_url=MODEL_API, http_client=http)
+    return AsyncOpenAI(api_key="sk-test", base_url=MODEL_API, http_client=openai_http(http))
 
 
 @pytest.fixture

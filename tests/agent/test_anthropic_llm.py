@@ -63,7 +63,7 @@ def streamed(content: list[dict[str, Any]], stop: str) -> httpx2.Response:
     ]
     for index, block in enumerate(content):
         if block["type"] == "text":
-            start = {"type": "text", "text": ""}
+            start: dict[str, Any] = {"type": "text", "text": ""}
             half = len(block["text"]) // 2
             deltas = [
                 {"type": "text_delta", "text": part}

@@ -12,6 +12,7 @@ import pytest
 import respx
 from openai import AsyncOpenAI
 
+from tests.openai_http import openai_http
 from zoho_tools.catalog import CATALOG
 from zoho_tools.employee import load_employee
 
@@ -37,7 +38,7 @@ async def test_openai_agent_example(capsys: Any, caplog: Any) -> None:
     module = runpy.run_path(str(EXAMPLES / "openai_agent.py"))
     # The SDK's own HTTP client is not httpx (which respx intercepts), so hand it one.
     client = AsyncOpenAI(
-        api_key="sk-test", base_url="https://llm.example.test/v1", http_client=httpx.AsyncClient()
+        api_key="sk-test", base_url="https://llm.example.test/v1", http_client=openai_http()
     )
     replies = await module["main"](["Hello"], client=client)
     assert replies == ["Hi John, how can I help?"]
@@ -71,7 +72,7 @@ async def test_openai_agent_example_survives_a_failing_model(
     client = AsyncOpenAI(
         api_key="sk-test",
         base_url="https://llm.example.test/v1",
-        http_client=httpx.AsyncClient(),
+        http_client=openai_http(),
         max_retries=0,
     )
     replies = await module["main"](["Hello", "Hello"], client=client)

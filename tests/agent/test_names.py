@@ -47,7 +47,8 @@ def test_step_asks_for_the_lookup_and_then_uses_what_was_found() -> None:
     assert outcome == NeedsLookup("create_task", (NameLookup("contact", "Contacts", "jane DOE"),))
     conversation.found_names({name_key("Contacts", "jane doe"): (Choice("123", "Jane Doe"),)})
     ready = step(conversation, call)
-    assert ready.request.arguments == {"subject": "Call back", "contact": "123"}  # type: ignore[union-attr]
+    assert isinstance(ready, Ready)
+    assert ready.request.arguments == {"subject": "Call back", "contact": "123"}
 
 
 def test_step_uses_an_id_as_it_is_and_looks_up_nothing() -> None:

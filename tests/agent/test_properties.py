@@ -101,6 +101,7 @@ PLAUSIBLE: dict[str, st.SearchStrategy[Any]] = {
 def plausible(param: Param, *, hostile: bool) -> st.SearchStrategy[Any]:
     """A value of the right kind for ``param`` (so calls get through to Zoho); with ``hostile``,
     now and then a hostile one in its place."""
+    right: st.SearchStrategy[Any]
     if param.enum:
         right = st.sampled_from(param.enum)
     elif param.type == "items":
@@ -162,7 +163,7 @@ def turns(draw: st.DrawFn, action: str) -> list[ToolCall]:
     calls = [ToolCall(action, draw(arguments(action)), "0")]
     for index in range(draw(st.integers(0, 2))):
         name = draw(st.one_of(st.just(action), st.sampled_from(ACTIONS), texts, st.none()))
-        raw = draw(arguments(name)) if name in CATALOG else draw(arguments(action))
+        raw = draw(arguments(name if name is not None and name in CATALOG else action))
         calls.append(ToolCall(name, raw, str(index + 1)))  # type: ignore[arg-type]
     return calls
 

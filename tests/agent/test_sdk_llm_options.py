@@ -15,9 +15,10 @@ import pytest
 from anthropic import AsyncAnthropic
 from openai import AsyncOpenAI
 
+from tests.openai_http import openai_http
 from zoho_tools.adapters import export
 from zoho_tools.agent.anthropic_llm import AnthropicLLM
-from zoho_tools.agent.llm import LLM, SdkLLM, tool_format
+from zoho_tools.agent.llm import LLM, tool_format
 from zoho_tools.agent.openai_llm import OpenAIChatLLM
 from zoho_tools.agent.openai_responses_llm import OpenAIResponsesLLM
 from zoho_tools.catalog import CATALOG
@@ -86,14 +87,16 @@ class API:
 
     def openai(self) -> AsyncOpenAI:
         http = httpx.AsyncClient(transport=httpx.MockTransport(self))
-        return AsyncOpenAI(api_key="sk-test", base_url="https://llm.test/v1", http_client=http)
+        return AsyncOpenAI(
+            api_key="sk-test", base_url="https://llm.test/v1", http_client=openai_http(http)
+        )
 
     def anthropic(self) -> AsyncAnthropic:
         http = httpx2.AsyncClient(transport=httpx2.MockTransport(self))
         return AsyncAnthropic(api_key="sk-ant-test", base_url="https://llm.test", http_client=http)
 
 
-Build = Callable[[API, dict[str, Any]], SdkLLM[Any]]
+Build = Callable[[API, dict[str, Any]], LLM]
 
 MODELS: dict[str, tuple[dict[str, Any], Build]] = {
     "chat": (CHAT_ANSWER, lambda api, options: OpenAIChatLLM(api.openai(), "m", **options)),

@@ -115,7 +115,7 @@ async def test_a_crash_while_checking_a_call_costs_only_that_call(
 ) -> None:
     from zoho_tools.agent import loop
 
-    real_step = loop.step
+    real_step = step  # what the loop calls, imported from the orchestrator
 
     def flaky(conversation: Conversation, tool_call: ToolCall) -> Any:
         if tool_call.name == "search_account":

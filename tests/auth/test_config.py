@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from zoho_tools.auth.store import FileTokenStore, TokenStoreError
 from zoho_tools.auth.tokens import TokenSet
@@ -97,7 +98,9 @@ def test_credentials_present(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
     FileTokenStore(path).save(_token())
     assert not credentials_present(settings)  # expired, and no client to refresh it with
-    assert credentials_present(Settings(token_store=path, client_id="1000.C", client_secret="s"))
+    assert credentials_present(
+        Settings(token_store=path, client_id="1000.C", client_secret=SecretStr("s"))
+    )
 
     FileTokenStore(path).save(_token(client_id="1000.C", client_secret="s"))
     assert credentials_present(settings)  # connect stored the client with the tokens

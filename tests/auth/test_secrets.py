@@ -30,7 +30,7 @@ WRONG_SECRET = "wrong-client-secret-0b1c2d3e"
 
 def issued_secrets(sb: Sandbox) -> set[str]:
     """Every access and refresh token the sandbox handed out, from its request log."""
-    found: set[str] = set()
+    found: set[str | None] = set()
     for entry in sb.log.matching("POST", "/oauth/v2/token"):
         if isinstance(entry.response, dict):
             found |= {entry.response.get("access_token"), entry.response.get("refresh_token")}

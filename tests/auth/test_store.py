@@ -6,6 +6,7 @@ import multiprocessing
 import os
 import stat
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,8 +28,8 @@ def token(access: str = "1000.access-SECRET", refresh: str = "1000.refresh-SECRE
 
 
 @pytest.mark.parametrize("make", [MemoryTokenStore, lambda: FileTokenStore("unused")])
-def test_stores_satisfy_the_protocol(make: object) -> None:
-    assert isinstance(make(), TokenStore)  # type: ignore[operator]
+def test_stores_satisfy_the_protocol(make: Callable[[], object]) -> None:
+    assert isinstance(make(), TokenStore)
 
 
 @pytest.mark.parametrize("kind", ["memory", "file"])

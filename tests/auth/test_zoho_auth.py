@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -33,14 +34,14 @@ def connected(sb: Sandbox, clock: Clock) -> TokenSet:
     return TokenSet.from_response(sb.issue_token(), accounts_server=sb.base_url, now=clock())
 
 
-def make_oauth(sb: Sandbox, http: httpx.AsyncClient, clock: Clock, **kw: object) -> OAuthClient:
+def make_oauth(sb: Sandbox, http: httpx.AsyncClient, clock: Clock, **kw: Any) -> OAuthClient:
     return OAuthClient(
         sb.DEMO_CLIENT_ID,
         sb.DEMO_CLIENT_SECRET,
         accounts_server=sb.base_url,
         http=http,
         clock=clock,
-        **kw,  # type: ignore[arg-type]
+        **kw,
     )
 
 

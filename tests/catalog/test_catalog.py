@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from tests.params import declared
 from zoho_tools.catalog import CALL_VARIABLES, CATALOG, CATEGORIES
 from zoho_tools.paging import NEXT_PAGE
 from zoho_tools.templates import NAME_PATTERN, PLACEHOLDER, ActionTemplate, DerivedDefault
@@ -160,8 +161,7 @@ def test_every_placeholder_is_a_parameter_or_a_documented_call_variable(
         if isinstance(param.default, str):
             assert set(PLACEHOLDER.findall(param.default)) <= set(CALL_VARIABLES)
         if isinstance(param.default, DerivedDefault):
-            assert template.param(param.default.source) is not None
-            assert param.type == template.param(param.default.source).type == "datetime"
+            assert param.type == declared(template, param.default.source).type == "datetime"
         if param.item_template is not None:
             item_params = {p.name for p in param.item_params}
             assert set(PLACEHOLDER.findall(repr(param.item_template))) == item_params
@@ -268,11 +268,11 @@ def test_the_mandatory_field_table(action: str) -> None:
 
 @pytest.mark.parametrize(("action", "param"), list(DEFAULTS))
 def test_declared_defaults(action: str, param: str) -> None:
-    assert CATALOG[action].param(param).default == DEFAULTS[(action, param)]
+    assert declared(CATALOG[action], param).default == DEFAULTS[(action, param)]
 
 
 def test_quote_items_and_appointment_address() -> None:
-    items = CATALOG["create_quote"].param("items")
+    items = declared(CATALOG["create_quote"], "items")
     assert items.type == "items"
     product, quantity, price = items.item_params
     assert (product.name, product.type, product.required) == ("product_id", "id", True)
@@ -288,14 +288,14 @@ def test_quote_items_and_appointment_address() -> None:
         "Quantity": "{{quantity}}",
         "List_Price": "{{list_price}}",
     }
-    address = CATALOG["schedule_appointment"].param("address")
+    address = declared(CATALOG["schedule_appointment"], "address")
     assert not address.required and address.required_when == ("location", "Client Address")
 
 
 def test_deal_stages_are_zohos_standard_ones() -> None:
-    stages = CATALOG["create_deal"].param("stage").enum
+    stages = declared(CATALOG["create_deal"], "stage").enum
     assert stages[0] == "Qualification" and "Closed Won" in stages and "Closed Lost" in stages
-    assert CATALOG["update_deal"].param("stage").enum == stages
+    assert declared(CATALOG["update_deal"], "stage").enum == stages
 
 
 def test_users_and_tags_read_their_own_record_keys() -> None:

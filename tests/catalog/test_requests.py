@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
+from tests.params import declared
 from zoho_tools.arguments import prepare
 from zoho_tools.catalog import CATALOG
 from zoho_tools.normalize import Locale
-from zoho_tools.rendering import render_request
+from zoho_tools.rendering import RenderedRequest, render_request
 from zoho_tools.templates import ActionTemplate, Param
 from zoho_tools.variables import VariableScope, render
 from zoho_tools.zoho import MODULES, is_record_id
@@ -57,6 +58,13 @@ def _at(value: Any, path: str) -> Any:
     return value
 
 
+def _records(request: RenderedRequest) -> list[dict[str, Any]]:
+    """The records ``request`` writes: its JSON body's ``data``."""
+    assert isinstance(request.json, dict), request.json
+    records: list[dict[str, Any]] = request.json["data"]
+    return records
+
+
 def _check_record(record: dict[str, Any]) -> None:
     """Field API names as keys; every lookup an ``{"id": digits}`` object, never a bare id."""
     for field, value in record.items():
@@ -94,14 +102,15 @@ def test_writes_render_every_parameter_where_zoho_expects_it(template: ActionTem
     for name, path in template.field_map().items():
         if path != "path":
             expected = arguments[name]
-            param = template.param(name)
+            param = declared(template, name)
             if param.type == "items" and param.item_template is not None:
                 [item] = expected
                 expected = [render(param.item_template, item.__getitem__)]
             assert _at(rendered, path) == expected, name
     if template in RECORD_WRITES:
-        assert set(request.json) == {"data"} and len(request.json["data"]) == 1
-        _check_record(request.json["data"][0])
+        assert isinstance(request.json, dict) and set(request.json) == {"data"}
+        [record] = _records(request)
+        _check_record(record)
 
 
 @pytest.mark.parametrize(
@@ -164,7 +173,7 @@ def test_creates_are_complete_from_what_the_caller_says_plus_defaults(
     )
     assert prepared.ready, (prepared.missing, prepared.problems)
     request = render_request(template, prepared.arguments, scope)
-    record = request.json["data"][0]
+    [record] = _records(request)
     _check_record(record)
     required_fields = {
         template.field_map()[p.name].removeprefix("body.data[0].").split(".")[0]
@@ -182,7 +191,8 @@ def test_defaults_fill_what_zoho_needs_and_the_caller_does_not_say() -> None:
         template = CATALOG[action]
         prepared = prepare(template, given, scope=scope, locale=locale)
         assert prepared.ready, (prepared.missing, prepared.problems)
-        return render_request(template, prepared.arguments, scope).json["data"][0]
+        [sent] = _records(render_request(template, prepared.arguments, scope))
+        return sent
 
     case = record("create_case", {"subject": "Printer jams"})
     assert (case["Status"], case["Case_Origin"]) == ("New", "Phone")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -133,10 +134,10 @@ def test_a_directory_as_token_path(
     ids=["not-json", "expires_at-not-a-number"],
 )
 def test_a_corrupt_token_file_is_not_no_tokens(
-    command: list[str], corrupt: object, tmp_path: Path
+    command: list[str], corrupt: Callable[[Path], object], tmp_path: Path
 ) -> None:
     path = tmp_path / "tokens.json"
-    corrupt(path)  # type: ignore[operator]
+    corrupt(path)
     line = error_line(run(*command))
     assert f"cannot read the token file {path}" in line
     assert "no tokens stored" not in line and "SECRET" not in line

@@ -23,7 +23,8 @@ from zoho_tools.arguments import prepare
 from zoho_tools.auth import OAuthClient, ZohoAuth
 from zoho_tools.catalog import CATALOG
 from zoho_tools.connection import sandbox_executor
-from zoho_tools.executor import ActionRequest, Executor, RetryPolicy
+from zoho_tools.executor import Executor, RetryPolicy
+from zoho_tools.rendering import ActionRequest
 from zoho_tools.results import ActionResult
 from zoho_tools.sandbox import LoggedRequest, Sandbox, SandboxServer
 from zoho_tools.templates import ActionTemplate

@@ -10,7 +10,7 @@ import pytest
 from tests.clocks import Clock
 from zoho_tools.catalog import CATALOG
 from zoho_tools.custom_actions import load_custom_actions
-from zoho_tools.executor import ActionRequest
+from zoho_tools.rendering import ActionRequest
 from zoho_tools.templates import ActionTemplate
 
 from .conftest import Agent, only

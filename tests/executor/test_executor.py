@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
+
 import httpx
 import pytest
 import respx
 
 from tests.clocks import FakeTime
-from zoho_tools.executor import ActionRequest, Executor, RetryPolicy
+from zoho_tools.executor import Executor, RetryPolicy
+from zoho_tools.rendering import ActionRequest
 from zoho_tools.results import OUTCOME_UNKNOWN, RATE_LIMITED, SERVER_ERROR
 from zoho_tools.templates import ActionTemplate, Param
 
@@ -141,7 +144,7 @@ async def test_read_timeout_on_get_is_retried(executor: Executor) -> None:
     ],
 )
 async def test_create_never_retried_once_it_may_have_reached_zoho(
-    executor: Executor, failure: object
+    executor: Executor, failure: httpx.Response | Exception
 ) -> None:
     route = respx.post(f"{API}/crm/v7/Contacts").mock(side_effect=[failure])
     result = await executor.execute(ActionRequest(CREATE, {"last_name": "Smith"}))
@@ -153,7 +156,7 @@ async def test_create_never_retried_once_it_may_have_reached_zoho(
 @respx.mock
 @pytest.mark.parametrize("failure", [httpx.Response(429), httpx.ConnectError("refused")])
 async def test_create_retried_when_zoho_certainly_did_not_act(
-    executor: Executor, failure: object
+    executor: Executor, failure: httpx.Response | Exception
 ) -> None:
     created = {
         "data": [
@@ -258,7 +261,9 @@ class _FailingAuth(httpx.Auth):
     def __init__(self, error: Exception) -> None:
         self.error = error
 
-    async def async_auth_flow(self, request: httpx.Request):  # type: ignore[override]
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
         raise self.error
         yield request  # pragma: no cover - makes this a generator
 

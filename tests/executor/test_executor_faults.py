@@ -11,7 +11,8 @@ import pytest
 from tests.clocks import FakeTime
 from zoho_tools.auth.errors import AccountsUnavailable, InvalidGrant, RefreshThrottled
 from zoho_tools.catalog import CATALOG
-from zoho_tools.executor import FAULTS, ActionRequest, Executor, RetryPolicy
+from zoho_tools.executor import FAULTS, Executor, RetryPolicy
+from zoho_tools.rendering import ActionRequest
 from zoho_tools.results import AUTH_THROTTLED, NETWORK_ERROR, NOT_CONNECTED, OUTCOME_UNKNOWN
 
 API = "https://www.zohoapis.com"

@@ -11,7 +11,8 @@ import httpx
 from tests.clocks import Clock, FakeTime
 from zoho_tools.arguments import prepare
 from zoho_tools.catalog import CATALOG
-from zoho_tools.executor import ActionRequest, Executor, SyncExecutor
+from zoho_tools.executor import Executor, SyncExecutor
+from zoho_tools.rendering import ActionRequest
 from zoho_tools.results import NETWORK_ERROR, OUTCOME_UNKNOWN
 from zoho_tools.sandbox import Sandbox, SandboxServer
 

@@ -78,7 +78,8 @@ async def test_no_secret_in_logs_results_reprs_or_errors(
         clock.advance(2 * 3600)  # refreshed before sending
         results.append(await agent.run("create_task", {"subject": "Secrets test"}))
         seen(agent)
-        await revoke(server, agent.auth.token().access_token)  # type: ignore[union-attr]
+        assert agent.auth is not None
+        await revoke(server, agent.auth.token().access_token)
         results.append(await agent.run("search_contact", {"query": "Jane"}))  # INVALID_TOKEN
         seen(agent)
         sb.faults.fail_next(1, kind=503, method="GET")
@@ -87,7 +88,7 @@ async def test_no_secret_in_logs_results_reprs_or_errors(
         results.append(await agent.run("create_task", {"subject": "Lost answer"}))
         results.append(await agent.send("create_contact", {"first_name": "Ann"}))
         results.append(await agent.run("create_account", {"account_name": "Acme Corp"}))
-        await revoke(server, agent.auth.token().refresh_token or "")  # type: ignore[union-attr]
+        await revoke(server, agent.auth.token().refresh_token or "")
         clock.advance(2 * 3600)
         results.append(await agent.run("search_contact", {"query": "John"}))  # revoked
 

@@ -3,7 +3,7 @@ real ``AgentSession`` runs our tools with no model and no network."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Never
 
 from livekit.agents import llm
 from livekit.agents.llm import ChatChunk, ChoiceDelta, FunctionToolCall
@@ -28,7 +28,7 @@ class _Stream(llm.LLMStream):
         self._event_ch.send_nowait(ChatChunk(id="scripted", delta=delta))
 
 
-class ScriptedLiveKitLLM(llm.LLM):
+class ScriptedLiveKitLLM(llm.LLM[Never]):  # no events beyond those every LLM emits
     def __init__(self, turns: list[Turn]) -> None:
         super().__init__()
         self.turns = list(turns)

@@ -11,7 +11,9 @@ from typing import Any
 import httpx
 import respx
 
-from tests.agent.test_openai_llm import BASE, COMPLETIONS, chunk, completion, sse, tool_call
+from tests.agent.conftest import MODEL_API as BASE
+from tests.agent.test_openai_llm import COMPLETIONS, chunk, completion, sse, tool_call
+from tests.openai_http import openai_http
 
 from .pipecat_service import offline_openai_service
 
@@ -89,7 +91,7 @@ async def test_openai_agents_sdk_example(capsys: Any) -> None:
             httpx.Response(200, json=completion({"role": "assistant", "content": "Done."}, "stop")),
         ]
     )
-    client = AsyncOpenAI(api_key="sk-test", base_url=BASE, http_client=httpx.AsyncClient())
+    client = AsyncOpenAI(api_key="sk-test", base_url=BASE, http_client=openai_http())
     module = example("openai_agents_sdk.py")
     replies = await module["main"](
         ["Hello", "Thanks"],

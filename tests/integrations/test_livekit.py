@@ -19,7 +19,7 @@ class SipParticipant:
 
 
 async def run(session: ToolSession, turns: list[Any], said: str = "Hello") -> list[Any]:
-    from livekit.agents import Agent, AgentSession
+    from livekit.agents import Agent, AgentSession, RunResult
 
     from zoho_tools.integrations.livekit import livekit_tools
 
@@ -28,7 +28,7 @@ async def run(session: ToolSession, turns: list[Any], said: str = "Hello") -> li
     model = ScriptedLiveKitLLM(turns)
     async with AgentSession(llm=model) as lk_session:
         await lk_session.start(Agent(instructions="Test agent.", tools=livekit_tools(session)))
-        result = await lk_session.run(user_input=said)
+        result: RunResult[None] = await lk_session.run(user_input=said)
     return [model, *result.events]
 
 
@@ -94,7 +94,7 @@ async def test_a_session_without_a_room_leaves_the_caller_unknown_and_the_tool_a
 async def test_with_a_surface_a_load_gives_the_running_agent_the_new_tools(
     session: ToolSession,
 ) -> None:
-    from livekit.agents import Agent, AgentSession
+    from livekit.agents import Agent, AgentSession, RunResult
 
     from zoho_tools.dynamic import LOAD_ACTIONS, ToolSurface
     from zoho_tools.integrations.livekit import livekit_tools
@@ -112,8 +112,8 @@ async def test_with_a_surface_a_load_gives_the_running_agent_the_new_tools(
     )
     async with AgentSession(llm=model) as lk_session:
         await lk_session.start(Agent(instructions="Test agent.", tools=livekit_tools(session)))
-        loaded = await lk_session.run(user_input="My Acme deal?")
-        found = await lk_session.run(user_input="Go ahead.")
+        loaded: RunResult[None] = await lk_session.run(user_input="My Acme deal?")
+        found: RunResult[None] = await lk_session.run(user_input="Go ahead.")
     names = [[t["function"]["name"] for t in sent] for sent in model.sent_tools]
     voice = list(session.conversation.tools.select(profile="voice"))
     assert names[0] == [LOAD_ACTIONS, *voice]

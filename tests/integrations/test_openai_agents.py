@@ -7,7 +7,9 @@ import json
 import httpx
 import respx
 
-from tests.agent.test_openai_llm import BASE, COMPLETIONS, completion, tool_call
+from tests.agent.conftest import MODEL_API as BASE
+from tests.agent.test_openai_llm import COMPLETIONS, completion, tool_call
+from tests.openai_http import openai_http
 from zoho_tools.adapters import export
 from zoho_tools.agent.loop import Event, ToolEvent
 from zoho_tools.integrations import ToolSession
@@ -47,7 +49,7 @@ async def test_the_runner_calls_our_tools_and_the_model_reads_our_reply_text(
             ),
         ]
     )
-    client = AsyncOpenAI(api_key="sk-test", base_url=BASE, http_client=httpx.AsyncClient())
+    client = AsyncOpenAI(api_key="sk-test", base_url=BASE, http_client=openai_http())
     tools = openai_agents_tools(session)
     agent = Agent(
         name="Ava",
@@ -101,7 +103,7 @@ async def test_with_a_surface_the_runner_shows_loaded_actions_from_the_next_turn
             ),
         ]
     )
-    client = AsyncOpenAI(api_key="sk-test", base_url=BASE, http_client=httpx.AsyncClient())
+    client = AsyncOpenAI(api_key="sk-test", base_url=BASE, http_client=openai_http())
     agent = Agent(
         name="Ava",
         tools=list(openai_agents_tools(session)),

@@ -47,10 +47,11 @@ async def run_pipeline(session: ToolSession) -> list[dict[str, Any]]:
     assistant = aggregators.assistant()
     spoke = asyncio.Event()
 
-    @assistant.event_handler("on_assistant_turn_stopped")
     async def on_turn(_assistant: Any, message: Any) -> None:
         if message.content:  # the turn of tool calls says nothing
             spoke.set()
+
+    assistant.add_event_handler("on_assistant_turn_stopped", on_turn)
 
     worker = PipelineWorker(Pipeline([aggregators.user(), llm, assistant]))
     runner = WorkerRunner(handle_sigint=False)
@@ -62,7 +63,9 @@ async def run_pipeline(session: ToolSession) -> list[dict[str, Any]]:
     finally:
         await worker.queue_frame(EndFrame())
         await running
-    return list(context.get_messages())
+    # As JSON, the form the model's API receives them in.
+    messages: list[dict[str, Any]] = json.loads(json.dumps(context.get_messages()))
+    return messages
 
 
 @respx.mock

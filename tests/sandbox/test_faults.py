@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from zoho_tools.sandbox import Sandbox
+from zoho_tools.sandbox.faults import FaultKind
 
 from .conftest import API, insert
 
@@ -83,9 +84,9 @@ def test_a_failed_write_before_commit_writes_nothing(client: httpx.Client, sb: S
 
 @pytest.mark.parametrize("kind", ["drop", "timeout", 503])
 def test_after_commit_the_write_happened_but_the_answer_is_lost(
-    client: httpx.Client, sb: Sandbox, kind: object
+    client: httpx.Client, sb: Sandbox, kind: FaultKind
 ) -> None:
-    sb.faults.fail_next(kind=kind, method="POST", after_commit=True)  # type: ignore[arg-type]
+    sb.faults.fail_next(kind=kind, method="POST", after_commit=True)
     try:
         response = insert(client, "Leads", {"Last_Name": "Committed", "Company": "C"})
         assert response.status_code == 503

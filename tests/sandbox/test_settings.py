@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -70,7 +72,7 @@ def test_org(client: httpx.Client) -> None:
 # --- metadata ---------------------------------------------------------------------------------
 
 
-def fields_of(client: httpx.Client, module: str) -> dict[str, dict[str, object]]:
+def fields_of(client: httpx.Client, module: str) -> dict[str, dict[str, Any]]:
     response = client.get(f"{API}/settings/fields", params={"module": module})
     assert response.status_code == 200
     return {f["api_name"]: f for f in response.json()["fields"]}
@@ -175,8 +177,8 @@ def test_modules(client: httpx.Client) -> None:
 # --- tags -------------------------------------------------------------------------------------
 
 
-def tag_names(record: dict[str, object]) -> list[str]:
-    return [t["name"] for t in record["Tag"]]  # type: ignore[attr-defined, index]
+def tag_names(record: dict[str, Any]) -> list[str]:
+    return [t["name"] for t in record["Tag"]]
 
 
 def test_tag_list(client: httpx.Client) -> None:

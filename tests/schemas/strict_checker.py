@@ -98,7 +98,9 @@ def schema_violations(schema: Mapping[str, Any], neutral: Mapping[str, Any]) -> 
     return problems
 
 
-def _types(schema: Mapping[str, Any]) -> list[str]:
+def _types(schema: Mapping[str, Any]) -> list[Any]:
+    """The JSON values ``schema`` gives as its types: ``[None]`` when it gives none, which is
+    reported as an unsupported type."""
     kind = schema.get("type")
     return list(kind) if isinstance(kind, list) else [kind]
 

@@ -12,11 +12,12 @@ import jsonschema
 import mcp.types
 import pytest
 
+from tests.params import declared
 from zoho_tools.adapters import FORMATS, export, strict_schema
 from zoho_tools.catalog import CATALOG, UnknownName
 from zoho_tools.paging import NEXT_PAGE
-from zoho_tools.schemas import CONFIRMED, input_schema, must_supply
-from zoho_tools.templates import PLACEHOLDER, ActionTemplate, DerivedDefault, Param
+from zoho_tools.schemas import input_schema, must_supply
+from zoho_tools.templates import CONFIRMED, PLACEHOLDER, ActionTemplate, DerivedDefault, Param
 
 from .strict_checker import chat_tool_violations, responses_tool_violations
 
@@ -129,7 +130,7 @@ def test_mandatory_values_are_left_to_the_caller_never_invented(template: Action
     expected_required = [p.name for p in template.params if must_supply(p)]
     for schema in (anthropic["input_schema"], mcp_tool["inputSchema"]):
         assert schema.get("required", []) == expected_required
-        assert all(template.param(name).ask is None for name in schema.get("required", []))
+        assert all(declared(template, name).ask is None for name in schema.get("required", []))
 
 
 def test_a_caller_facing_mandatory_field_is_never_required_outside_openai() -> None:
@@ -180,23 +181,23 @@ def test_catalog_format_carries_the_whole_declaration(template: ActionTemplate) 
     entry = json.loads(json.dumps(_tool("catalog", template)))
     fields = template.field_map()
     assert [p["name"] for p in entry["params"]] == [p.name for p in template.params]
-    for declared, exported in zip(template.params, entry["params"], strict=True):
-        assert exported["zoho_field"] == fields.get(declared.name)
+    for param, exported in zip(template.params, entry["params"], strict=True):
+        assert exported["zoho_field"] == fields.get(param.name)
         # next_page's token becomes the request of the search it continues: no field of its own.
         assert (exported["zoho_field"] is None) is (template.name == NEXT_PAGE)
         # A linked record (``account``): an id, or a name looked up in that module first.
-        assert exported["lookup"] == declared.lookup
-        assert declared.lookup is None or declared.type == "id"
-        assert exported["required"] is declared.required
-        assert exported["ask"] == declared.ask
-        assert exported["type"] == declared.type
-        if isinstance(declared.default, DerivedDefault):
+        assert exported["lookup"] == param.lookup
+        assert param.lookup is None or param.type == "id"
+        assert exported["required"] is param.required
+        assert exported["ask"] == param.ask
+        assert exported["type"] == param.type
+        if isinstance(param.default, DerivedDefault):
             assert exported["default"] == {
-                "source": declared.default.source,
-                "minutes": declared.default.minutes,
+                "source": param.default.source,
+                "minutes": param.default.minutes,
             }
         else:
-            assert exported["default"] == declared.default
+            assert exported["default"] == param.default
     assert (entry["method"], entry["path"], entry["body"]) == (
         template.method,
         template.path,
@@ -245,7 +246,7 @@ def test_strict_schema_makes_enums_and_nested_items_nullable() -> None:
     assert item["quantity"]["type"] == item["list_price"]["type"] == ["number", "null"]
     stage = strict_schema(input_schema(CATALOG["create_deal"]))["properties"]["stage"]
     assert stage["enum"][-1] is None
-    assert stage["enum"][:-1] == list(CATALOG["create_deal"].param("stage").enum)
+    assert stage["enum"][:-1] == list(declared(CATALOG["create_deal"], "stage").enum)
 
 
 def test_strict_schema_keeps_record_ids_search_words_and_confirmed_non_nullable() -> None:

@@ -9,13 +9,20 @@ same kind of respx router. The SDKs are imported by the tests, not at collection
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, cast
 
 import httpx
 import httpx2
 import respx
 
+from tests.openai_http import openai_sync_http
 from zoho_tools.adapters import export
 from zoho_tools.catalog import CATALOG
+
+if TYPE_CHECKING:
+    from anthropic.types import ToolParam as AnthropicToolParam
+    from openai.types.chat import ChatCompletionToolParam
+    from openai.types.responses import ToolParam as ResponsesToolParam
 
 TOOL_CALL_ARGUMENTS = {"first_name": "Jo", "last_name": None, "phone": None, "email": None}
 CHAT_COMPLETION = {
@@ -72,19 +79,23 @@ MESSAGE = {
     "stop_sequence": None,
     "usage": {"input_tokens": 1, "output_tokens": 1},
 }
-ASK = [{"role": "user", "content": "Please add me as a contact."}]
+ASK = "Please add me as a contact."
 
 
 def test_openai_chat_tools_reach_the_wire_unchanged() -> None:
     import openai
 
-    tools = export(CATALOG, "openai")
+    # The SDK's TypedDicts describe the JSON that export gives: the test is that they agree.
+    tools = cast("list[ChatCompletionToolParam]", export(CATALOG, "openai"))
     with respx.mock(base_url="https://api.openai.com/v1", assert_all_called=True) as router:
         route = router.post("/chat/completions").respond(200, json=CHAT_COMPLETION)
-        client = openai.OpenAI(api_key="sk-test", http_client=httpx.Client(), max_retries=0)
-        completion = client.chat.completions.create(model="gpt-4o", messages=ASK, tools=tools)
+        client = openai.OpenAI(api_key="sk-test", http_client=openai_sync_http(), max_retries=0)
+        completion = client.chat.completions.create(
+            model="gpt-4o", messages=[{"role": "user", "content": ASK}], tools=tools
+        )
         assert json.loads(route.calls.last.request.content)["tools"] == tools
-    call = completion.choices[0].message.tool_calls[0]
+    [call] = completion.choices[0].message.tool_calls or []
+    assert isinstance(call, openai.types.chat.ChatCompletionMessageFunctionToolCall)
     assert call.function.name == "create_contact"
     assert json.loads(call.function.arguments) == TOOL_CALL_ARGUMENTS
 
@@ -92,11 +103,11 @@ def test_openai_chat_tools_reach_the_wire_unchanged() -> None:
 def test_openai_responses_tools_reach_the_wire_unchanged() -> None:
     import openai
 
-    tools = export(CATALOG, "openai-responses")
+    tools = cast("list[ResponsesToolParam]", export(CATALOG, "openai-responses"))
     with respx.mock(base_url="https://api.openai.com/v1", assert_all_called=True) as router:
         route = router.post("/responses").respond(200, json=RESPONSE)
-        client = openai.OpenAI(api_key="sk-test", http_client=httpx.Client(), max_retries=0)
-        client.responses.create(model="gpt-4o", input="Please add me as a contact.", tools=tools)
+        client = openai.OpenAI(api_key="sk-test", http_client=openai_sync_http(), max_retries=0)
+        client.responses.create(model="gpt-4o", input=ASK, tools=tools)
         assert json.loads(route.calls.last.request.content)["tools"] == tools
 
 
@@ -122,7 +133,7 @@ def _through(router: respx.MockRouter) -> httpx2.MockTransport:
 def test_anthropic_tools_reach_the_wire_unchanged() -> None:
     import anthropic
 
-    tools = export(CATALOG, "anthropic")
+    tools = cast("list[AnthropicToolParam]", export(CATALOG, "anthropic"))
     router = respx.MockRouter(base_url="https://api.anthropic.com", assert_all_called=True)
     route = router.post("/v1/messages").respond(200, json=MESSAGE)
     client = anthropic.Anthropic(
@@ -132,7 +143,10 @@ def test_anthropic_tools_reach_the_wire_unchanged() -> None:
     )
     with router:  # checks on exit that the route was called, then forgets the calls
         message = client.messages.create(
-            model="claude-test", max_tokens=100, messages=ASK, tools=tools
+            model="claude-test",
+            max_tokens=100,
+            messages=[{"role": "user", "content": ASK}],
+            tools=tools,
         )
         assert json.loads(route.calls.last.request.content)["tools"] == tools
     assert message.content[0].type == "tool_use"

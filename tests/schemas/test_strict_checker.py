@@ -69,7 +69,8 @@ NEUTRAL: dict[str, Any] = {
 
 
 def _params(tool: dict[str, Any]) -> dict[str, Any]:
-    return tool["function"]["parameters"]
+    params: dict[str, Any] = tool["function"]["parameters"]
+    return params
 
 
 def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
@@ -102,7 +103,7 @@ def _function(key: str, value: Any) -> Callable[[dict[str, Any]], None]:
 
 
 def _deep(tool: dict[str, Any]) -> None:
-    schema = {"type": ["string", "null"]}
+    schema: dict[str, Any] = {"type": ["string", "null"]}
     for _ in range(11):
         schema = {
             "type": ["object", "null"],

@@ -11,7 +11,7 @@ import hmac
 import json
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 import pytest
@@ -25,6 +25,7 @@ from zoho_tools.orchestrator import Employee
 from zoho_tools.sandbox import Sandbox
 from zoho_tools.server.service import ToolService, load_service
 from zoho_tools.server.signatures import Verifier
+from zoho_tools.server.state import MemoryConversationStore
 
 VAPI_SECRET = "vapi-SECRET-7f3a"
 RETELL_KEY = "key_retell-SECRET-91c2"
@@ -87,13 +88,15 @@ async def service(sb: Sandbox, gate: Gate) -> AsyncIterator[ToolService]:
 
 
 def all_verifiers(clock: Clock) -> dict[str, Verifier | None]:
+    from pydantic import SecretStr
+
     from zoho_tools.config import Settings
     from zoho_tools.server.webhooks import verifiers_from_settings
 
     settings = Settings(
-        vapi_secret=VAPI_SECRET,  # type: ignore[arg-type]
-        retell_api_key=RETELL_KEY,  # type: ignore[arg-type]
-        elevenlabs_secret=ELEVENLABS_SECRET,  # type: ignore[arg-type]
+        vapi_secret=SecretStr(VAPI_SECRET),
+        retell_api_key=SecretStr(RETELL_KEY),
+        elevenlabs_secret=SecretStr(ELEVENLABS_SECRET),
     )
     return verifiers_from_settings(settings, clock=clock)
 
@@ -166,7 +169,7 @@ def vapi_tool_calls(
 ) -> dict[str, Any]:
     """A ``ServerMessageToolCalls`` body: ``(tool call id, name, arguments)`` per call, the
     arguments as a JSON string (``ToolCall.function.arguments``) unless given otherwise."""
-    tool_calls = [
+    tool_calls: list[dict[str, Any]] = [
         {
             "id": call_id_,
             "type": "function",
@@ -257,6 +260,12 @@ def make_service() -> ToolService:
     return load_service(load_settings(), notice=lambda _: None)
 
 
+def conversations_kept(service: ToolService) -> int:
+    """How many conversations ``service`` keeps in its (in-memory) store."""
+    assert isinstance(service.store, MemoryConversationStore), service.store
+    return len(service.store)
+
+
 def contact_id(service: ToolService) -> str:
     """The id of John Smith, the demo org's contact."""
     assert service.backend.sandbox is not None
@@ -268,7 +277,7 @@ class User:
     """Answers each form with the next of ``answers``: a content dict, ``"decline"`` or
     ``"cancel"``, or ``"error"`` for a client that fails to show it."""
 
-    def __init__(self, *answers: dict[str, Any] | str) -> None:
+    def __init__(self, *answers: dict[str, Any] | Literal["decline", "cancel", "error"]) -> None:
         self.answers = list(answers)
         self.forms: list[Any] = []
 
@@ -280,5 +289,5 @@ class User:
         if answer == "error":  # a client that cannot show the form after all
             return ErrorData(code=-32603, message="no form today")
         if isinstance(answer, str):
-            return ElicitResult(action=answer)  # type: ignore[arg-type]
+            return ElicitResult(action=answer)
         return ElicitResult(action="accept", content=answer)

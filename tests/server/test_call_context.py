@@ -76,6 +76,7 @@ def test_an_explicit_id_wins_over_a_session_and_meta_over_headers() -> None:
 
 
 def test_values_that_are_not_short_printable_text_are_ignored() -> None:
+    bad: object
     for bad in ("", "   ", "a\nb", "x" * (MAX_ID_CHARS + 1), True, 1.5, -3, 10**200, {}, []):
         assert call_context({"conversation_id": bad}).key is None, bad
     assert call_context({"caller_phone": "1" * (MAX_PHONE_CHARS + 1)}).variables == {}

@@ -3,6 +3,8 @@ person can type, and answers read back as arguments."""
 
 from __future__ import annotations
 
+from pydantic import SecretStr
+
 from zoho_tools.catalog import CATALOG
 from zoho_tools.config import Settings
 from zoho_tools.orchestrator import Conversation, ToolCall, step
@@ -64,7 +66,7 @@ def test_a_confirmation_is_a_checkbox_that_must_be_ticked() -> None:
 def test_mcp_settings_are_read_from_lists() -> None:
     settings = Settings(
         mcp_allowed_hosts=" crm.example.com, ,api.example.com",
-        mcp_state_keys=f"{'n' * 32}, {'o' * 33}",
+        mcp_state_keys=SecretStr(f"{'n' * 32}, {'o' * 33}"),
     )
     assert settings.allowed_hosts() == ["crm.example.com", "api.example.com"]
     assert settings.state_keys() == ["n" * 32, "o" * 33]

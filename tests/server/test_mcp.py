@@ -13,8 +13,15 @@ import pytest
 from mcp import Client
 from mcp.server import Server
 from mcp.shared.exceptions import MCPError
-from mcp.types import CallToolResult, ElicitResult, InputRequiredResult
+from mcp.types import (
+    CallToolResult,
+    ElicitResult,
+    InputRequiredResult,
+    InputResponses,
+    TextContent,
+)
 
+from tests.mcp_meta import meta
 from tests.server.conftest import User, contact_id
 from zoho_tools.adapters import export
 from zoho_tools.orchestrator import Conversation
@@ -45,8 +52,10 @@ def structured(result: CallToolResult) -> dict[str, Any]:
     """The reply, after checking that its text is the same JSON."""
     assert result.structured_content is not None
     [content] = result.content
-    assert json.loads(content.text) == result.structured_content  # type: ignore[union-attr]
-    return result.structured_content
+    assert isinstance(content, TextContent), content
+    assert json.loads(content.text) == result.structured_content
+    reply: dict[str, Any] = result.structured_content
+    return reply
 
 
 async def test_tools_are_the_catalog_definitions_in_catalog_order(
@@ -116,6 +125,9 @@ class BrokenStore:
 
         return broken()
 
+    async def claim(self, token: str, ttl: float) -> bool:
+        raise RuntimeError("store down: password=hunter2")
+
 
 async def test_a_crash_inside_is_an_is_error_result_without_details(
     service: ToolService, mode: str, caplog: pytest.LogCaptureFixture
@@ -163,7 +175,9 @@ async def test_2026_needs_input_is_an_input_required_result_with_sealed_state(
         state = first.request_state
         assert state is not None and state.startswith("v1.")
         assert "Sealy" not in state and "mcp:test" not in state  # encrypted, not just signed
-        answer = {INPUT_KEY: ElicitResult(action="accept", content={"company": "Seal Co"})}
+        answer: InputResponses = {
+            INPUT_KEY: ElicitResult(action="accept", content={"company": "Seal Co"})
+        }
         done = await client.session.call_tool(
             "create_lead",
             {"last_name": "Sealy"},
@@ -219,7 +233,7 @@ async def test_workers_sharing_state_keys_continue_each_others_forms(
             "create_lead", {"last_name": "Shared"}, allow_input_required=True
         )
     assert isinstance(first, InputRequiredResult)
-    answer = {INPUT_KEY: ElicitResult(action="accept", content={"company": "Both"})}
+    answer: InputResponses = {INPUT_KEY: ElicitResult(action="accept", content={"company": "Both"})}
     async with connect(stranger, "auto", User()) as c:
         with pytest.raises(MCPError):
             await c.session.call_tool(
@@ -364,7 +378,7 @@ async def test_results_chain_into_later_requests_of_the_conversation(
 
 async def test_each_named_conversation_keeps_its_own_state(service: ToolService, mode: str) -> None:
     server = create_mcp_server(service)  # as over HTTP: no default conversation
-    call_a = {"conversation_id": "call-a"}
+    call_a = meta(conversation_id="call-a")
     async with connect(server, mode) as client:
         await client.call_tool("search_contact", {"query": "John Smith"}, meta=call_a)
         await client.call_tool("create_lead", {"last_name": "Alpha"}, meta=call_a)
@@ -372,11 +386,11 @@ async def test_each_named_conversation_keeps_its_own_state(service: ToolService,
             "get_contact", {"id": "{{search_contact.id}}"}, meta=call_a
         )
         elsewhere = await client.call_tool(
-            "get_contact", {"id": "{{search_contact.id}}"}, meta={"conversation_id": "call-b"}
+            "get_contact", {"id": "{{search_contact.id}}"}, meta=meta(conversation_id="call-b")
         )
         unnamed = await client.call_tool("get_contact", {"id": "{{search_contact.id}}"})
         other = await client.call_tool(
-            "create_lead", {"company": "Beta"}, meta={"system__conversation_id": "call-a"}
+            "create_lead", {"company": "Beta"}, meta=meta(system__conversation_id="call-a")
         )
         done = await client.call_tool("create_lead", {"company": "Alpha Co"}, meta=call_a)
     assert structured(chained)["status"] == "ok"
@@ -406,10 +420,10 @@ async def test_call_variables_come_from_the_request_not_the_model(
     server: Server[Any], mode: str
 ) -> None:
     async with connect(server, mode) as client:
-        unknown = await client.call_tool("search_contact", {}, meta={"conversation_id": "c1"})
-        meta = {"conversation_id": "c2", "caller_phone": CALLER}
-        found = await client.call_tool("search_contact", {}, meta=meta)
-        eleven = {"system__conversation_id": "conv_1", "system__caller_id": CALLER}
+        unknown = await client.call_tool("search_contact", {}, meta=meta(conversation_id="c1"))
+        ours = meta(conversation_id="c2", caller_phone=CALLER)
+        found = await client.call_tool("search_contact", {}, meta=ours)
+        eleven = meta(system__conversation_id="conv_1", system__caller_id=CALLER)
         found_too = await client.call_tool("search_contact", {}, meta=eleven)
     assert structured(unknown)["status"] != "ok"
     assert structured(found)["data"][0]["Full_Name"] == "John Smith"
@@ -417,13 +431,15 @@ async def test_call_variables_come_from_the_request_not_the_model(
 
 
 async def test_hostile_meta_never_breaks_a_call(server: Server[Any], mode: str) -> None:
-    hostile: dict[str, Any] = {
-        "conversation_id": {"$ne": None},
-        "call_id": "x" * 10_000,
-        "caller_phone": ["+1", "+2"],
-        "system__conversation_id": "\x00\n",
-        "system__caller_id": 10**5000,
-    }
+    hostile = meta(
+        {
+            "conversation_id": {"$ne": None},
+            "call_id": "x" * 10_000,
+            "caller_phone": ["+1", "+2"],
+            "system__conversation_id": "\x00\n",
+            "system__caller_id": 10**5000,
+        }
+    )
     async with connect(server, mode) as client:
         result = await client.call_tool("search_contact", {"query": "John Smith"}, meta=hostile)
     assert structured(result)["status"] == "ok"

@@ -57,7 +57,8 @@ async def test_stdio_server_with_a_profile_loads_categories() -> None:
         command=COMMAND[0], args=[*COMMAND[1:], "--profile", "voice"], env=environment()
     )
     async with Client(params, mode="legacy", read_timeout_seconds=30) as client:
-        assert client.server_capabilities.tools.list_changed  # type: ignore[union-attr]
+        tools = client.server_capabilities.tools
+        assert tools is not None and tools.list_changed
         listed = await client.list_tools()
         await client.call_tool(LOAD_ACTIONS, {"category": "quotes"})
         relisted = await client.list_tools()

@@ -182,6 +182,8 @@ def test_a_short_token_is_refused_without_echoing_it(service: ToolService) -> No
     assert "short-secret" not in str(caught.value)
 
 
+#: What a form answer carries (``ElicitResult.content``).
+ElicitContent = dict[str, str | int | float | bool | list[str] | None]
 LOOPBACK = ["127.0.0.1", "::1", "[::1]", "localhost", "127.9.9.9"]
 ELSEWHERE = ["0.0.0.0", "crm.example.com", "10.0.0.1", ""]
 
@@ -203,7 +205,7 @@ async def test_two_workers_sharing_state_keys_finish_each_others_forms() -> None
             serving(create_mcp_app(second, bearer_token=TOKEN, state_keys=keys)) as b,
         ):
             target = contact_id(second)
-            rounds = [
+            rounds: list[tuple[str, dict[str, Any], ElicitContent]] = [
                 ("create_lead", {"last_name": "Roamer"}, {"company": "Roam Co"}),
                 ("delete_contact", {"id": target}, {"confirmed": True}),
             ]

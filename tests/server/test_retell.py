@@ -12,6 +12,7 @@ from tests.server.conftest import (
     CALLER,
     NOW,
     RETELL_KEY,
+    conversations_kept,
     encoded,
     retell_function,
     retell_signature,
@@ -57,7 +58,7 @@ async def test_a_missing_or_wrong_signature_gets_401_and_runs_nothing(
     before = len(sb.find("Cases"))
     response = await client.post("/retell", content=body, headers=headers)
     assert response.status_code == 401
-    assert len(sb.find("Cases")) == before and len(service.store) == 0  # type: ignore[arg-type]
+    assert len(sb.find("Cases")) == before and conversations_kept(service) == 0
 
 
 async def test_signatures_within_five_minutes_either_way_are_accepted(

@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import CliRunner
+from pydantic import SecretStr
 
 from tests.server.conftest import (
     CALLER,
@@ -52,7 +53,7 @@ def test_a_host_beyond_loopback_needs_a_secret() -> None:
 def test_the_exposure_check_passes_with_a_secret_or_on_loopback() -> None:
     from zoho_tools.cli.serve import _check_exposure
 
-    _check_exposure("0.0.0.0", Settings(elevenlabs_secret="s"))  # type: ignore[arg-type]
+    _check_exposure("0.0.0.0", Settings(elevenlabs_secret=SecretStr("s")))
     for host in ("127.0.0.1", "localhost", "::1", "127.0.0.2"):
         _check_exposure(host, Settings())
 
@@ -236,6 +237,8 @@ async def test_serve_answers_mcp_clients_at_mcp(serve: Callable[..., Served]) ->
     from mcp import Client
     from mcp.client.streamable_http import streamable_http_client
 
+    from tests.mcp_meta import meta
+
     token = "mcp-token-" + "y" * 24
     served = serve(env={"ZOHO_TOOLS_MCP_TOKEN": token})
     http = httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=30)
@@ -245,7 +248,7 @@ async def test_serve_answers_mcp_clients_at_mcp(serve: Callable[..., Served]) ->
 
         assert [t.name for t in tools.tools] == list(CATALOG)
         found = await mcp.call_tool(
-            "search_contact", {"query": "John Smith"}, meta={"call_id": "mcp-call-1"}
+            "search_contact", {"query": "John Smith"}, meta=meta(call_id="mcp-call-1")
         )
         assert not found.is_error and found.structured_content is not None
         assert found.structured_content["data"][0]["Full_Name"] == "John Smith"

@@ -8,6 +8,7 @@ import hmac
 from collections.abc import Mapping
 
 import pytest
+from pydantic import SecretStr
 from starlette.datastructures import Headers
 
 from tests.clocks import Clock
@@ -88,9 +89,9 @@ def test_a_verifier_that_raises_refuses() -> None:
 
 def test_no_secret_in_a_repr() -> None:
     settings = Settings(
-        vapi_secret=VAPI_SECRET,  # type: ignore[arg-type]
-        retell_api_key=RETELL_KEY,  # type: ignore[arg-type]
-        elevenlabs_secret="el-SECRET",  # type: ignore[arg-type]
+        vapi_secret=SecretStr(VAPI_SECRET),
+        retell_api_key=SecretStr(RETELL_KEY),
+        elevenlabs_secret=SecretStr("el-SECRET"),
     )
     shown = repr(verifiers_from_settings(settings)) + repr(settings)
     for secret in (VAPI_SECRET, RETELL_KEY, "el-SECRET"):
@@ -98,6 +99,6 @@ def test_no_secret_in_a_repr() -> None:
 
 
 def test_platforms_without_a_secret_have_no_verifier() -> None:
-    verifiers = verifiers_from_settings(Settings(retell_api_key=RETELL_KEY))  # type: ignore[arg-type]
+    verifiers = verifiers_from_settings(Settings(retell_api_key=SecretStr(RETELL_KEY)))
     assert verifiers["vapi"] is None and verifiers["elevenlabs"] is None
     assert isinstance(verifiers["retell"], RetellSignature)

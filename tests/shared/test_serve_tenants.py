@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import httpx2
 from starlette.testclient import TestClient
 
 from zoho_tools.cli.serve import ServeOptions, build_app
@@ -30,8 +31,8 @@ def vapi(call: str, name: str, arguments: dict[str, str]) -> dict[str, object]:
     }
 
 
-def status(response: object) -> str:
-    (result,) = response.json()["results"]  # type: ignore[attr-defined]
+def status(response: httpx2.Response) -> str:
+    (result,) = response.json()["results"]
     return str(json.loads(result.get("result") or result["error"])["status"])
 
 

@@ -200,7 +200,7 @@ async def test_a_form_answer_replayed_to_another_worker_is_refused(redis_url: st
     once, on whichever worker sees it first."""
     import dataclasses
 
-    from mcp.types import CallToolResult, ElicitResult, InputRequiredResult
+    from mcp.types import CallToolResult, ElicitResult, InputRequiredResult, InputResponses
     from redis.asyncio import Redis
 
     from tests.server.conftest import User, make_service
@@ -218,7 +218,9 @@ async def test_a_form_answer_replayed_to_another_worker_is_refused(redis_url: st
         closing_on_shutdown(create_mcp_app(s, bearer_token=TOKEN, state_keys=keys), redis)
         for s, redis in zip((first, second), clients, strict=True)
     ]
-    answer = {INPUT_KEY: ElicitResult(action="accept", content={"company": "Once Co"})}
+    answer: InputResponses = {
+        INPUT_KEY: ElicitResult(action="accept", content={"company": "Once Co"})
+    }
     try:
         with serving(apps[0]) as a, serving(apps[1]) as b:
             async with client(f"{a}/mcp", "auto", user=User()) as on_a:

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from livekit.agents import Agent, RunContext, ToolError, function_tool
-from livekit.agents.llm import RawFunctionTool
+from livekit.agents.llm import RawFunctionTool, Tool, Toolset
 
 from zoho_tools.dynamic import LOAD_ACTIONS
 from zoho_tools.integrations import ToolSession
@@ -51,7 +51,7 @@ def caller_variables(participant: Participant | None) -> dict[str, str]:
     return {"caller_phone": phone} if phone else {}
 
 
-def livekit_tools(session: ToolSession) -> list[RawFunctionTool[Any, Any]]:
+def livekit_tools(session: ToolSession) -> list[Tool | Toolset]:
     """One LiveKit raw function tool per enabled action, for ``Agent(tools=...)``."""
     return [_tool(session, spec["function"]) for spec in session.definitions("openai")]
 
