@@ -11,7 +11,7 @@ wait) and the sandbox's epoch clock (so tokens can expire).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -173,3 +173,16 @@ async def agent(sb: Sandbox, fake_time: FakeTime) -> AsyncIterator[Agent]:
 def only(records: list[dict[str, Any]]) -> dict[str, Any]:
     assert len(records) == 1, records
     return records[0]
+
+
+class FailingAuth(httpx.Auth):
+    """An auth whose flow raises before the request is sent (a refresh that failed)."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        raise self.error
+        yield request  # pragma: no cover - makes this a generator

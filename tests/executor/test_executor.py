@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
-
 import httpx
 import pytest
 import respx
@@ -13,6 +11,8 @@ from zoho_tools.executor import Executor, RetryPolicy
 from zoho_tools.rendering import ActionRequest
 from zoho_tools.results import OUTCOME_UNKNOWN, RATE_LIMITED, SERVER_ERROR
 from zoho_tools.templates import ActionTemplate, Param
+
+from .conftest import FailingAuth
 
 API = "https://www.zohoapis.com"
 
@@ -257,17 +257,6 @@ async def test_unsafe_and_unresolvable_requests_never_leave() -> None:
     assert "call_id" in missing.message
 
 
-class _FailingAuth(httpx.Auth):
-    def __init__(self, error: Exception) -> None:
-        self.error = error
-
-    async def async_auth_flow(
-        self, request: httpx.Request
-    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        raise self.error
-        yield request  # pragma: no cover - makes this a generator
-
-
 @pytest.mark.parametrize(
     ("error", "code", "hint_part"),
     [
@@ -288,7 +277,7 @@ async def test_auth_failures_become_results_and_nothing_is_sent(
     }[error]
     executor = Executor(
         api_domain=API,
-        auth=_FailingAuth(exc),
+        auth=FailingAuth(exc),
         transport=httpx.MockTransport(lambda r: pytest.fail("sent")),
     )
     result = await executor.execute(search())

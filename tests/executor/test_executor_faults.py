@@ -3,8 +3,6 @@ becomes the result the table says, retried only when that is safe, and nothing e
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
-
 import httpx
 import pytest
 
@@ -15,6 +13,8 @@ from zoho_tools.executor import FAULTS, Executor, RetryPolicy
 from zoho_tools.rendering import ActionRequest
 from zoho_tools.results import AUTH_THROTTLED, NETWORK_ERROR, NOT_CONNECTED, OUTCOME_UNKNOWN
 
+from .conftest import FailingAuth
+
 API = "https://www.zohoapis.com"
 ATTEMPTS = 3
 
@@ -24,19 +24,6 @@ def _raising(exc: type[httpx.TransportError]) -> httpx.MockTransport:
         raise exc("injected fault", request=request)
 
     return httpx.MockTransport(handler)
-
-
-class _FailingAuth(httpx.Auth):
-    """An auth whose flow raises before the request is sent (a refresh that failed)."""
-
-    def __init__(self, error: Exception) -> None:
-        self.error = error
-
-    async def async_auth_flow(
-        self, request: httpx.Request
-    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        raise self.error
-        yield request  # pragma: no cover - makes this a generator
 
 
 #: One fault of each kind, what it must come to for a create (not idempotent), and how many
@@ -58,7 +45,7 @@ CASES: list[tuple[Exception | type[httpx.TransportError], str, int]] = [
 def _executor(fault: Exception | type[httpx.TransportError], time: FakeTime) -> Executor:
     if isinstance(fault, Exception):
         transport = httpx.MockTransport(lambda request: pytest.fail("sent without a token"))
-        auth: httpx.Auth | None = _FailingAuth(fault)
+        auth: httpx.Auth | None = FailingAuth(fault)
     else:
         transport, auth = _raising(fault), None
     return Executor(
